@@ -1,0 +1,232 @@
+/// The validated configuration of promshard.
+///
+/// Produced by ``ConfigLoader`` from YAML; every path in it is absolute
+/// (relative paths are resolved against the config file's directory). It is
+/// `Codable` so the supervisor can hand it to its children on the bus.
+public struct PromshardConfig: Codable, Sendable, Equatable {
+    /// Absolute path of the file this config was read from.
+    public var sourcePath: String
+    /// `state_dir`: where rendered files, the socket and databases live.
+    public var stateDir: String
+    /// `http`
+    public var http: HTTPSettings
+    /// `supervisor` (promshard extension): stop grace and restart policy.
+    public var supervisor: SupervisorSettings
+    /// `services`: one per sharded scrape job; names are unique.
+    public var services: [ServiceConfig]
+    /// `zabbix` (optional).
+    public var zabbix: ZabbixSettings?
+    /// `consul` (optional).
+    public var consul: ConsulSettings?
+
+    public init(
+        sourcePath: String, stateDir: String, http: HTTPSettings = .init(),
+        supervisor: SupervisorSettings = .init(), services: [ServiceConfig], zabbix: ZabbixSettings? = nil,
+        consul: ConsulSettings? = nil
+    ) {
+        self.sourcePath = sourcePath
+        self.stateDir = stateDir
+        self.http = http
+        self.supervisor = supervisor
+        self.services = services
+        self.zabbix = zabbix
+        self.consul = consul
+    }
+}
+
+/// `http:`
+public struct HTTPSettings: Codable, Sendable, Equatable {
+    /// `listen`, `host:port`; default `127.0.0.1:9292`.
+    public var listen: String = "127.0.0.1:9292"
+    public init(listen: String = "127.0.0.1:9292") { self.listen = listen }
+}
+
+/// `supervisor:` — how children are stopped and restarted.
+public struct SupervisorSettings: Codable, Sendable, Equatable {
+    /// `stop_grace`: SIGTERM → SIGKILL delay for children (default 5s).
+    public var stopGrace: Duration = .seconds(5)
+    /// `max_restarts` within `restart_window` before giving up (default 5 in 60s).
+    public var maxRestarts: Int = 5
+    public var restartWindow: Duration = .seconds(60)
+    /// `backoff_initial` / `backoff_max`: restart backoff (1s doubling to 30s).
+    public var backoffInitial: Duration = .seconds(1)
+    public var backoffMax: Duration = .seconds(30)
+    /// `backoff_reset`: a child that ran this long resets its backoff (default 30s).
+    public var backoffReset: Duration = .seconds(30)
+    public init() {}
+}
+
+/// One entry of `services:`.
+public struct ServiceConfig: Codable, Sendable, Equatable {
+    /// `name`: unique; also the hashing namespace of its targets.
+    public var name: String
+    public var collectors: CollectorsConfig
+    public var targets: TargetsConfig
+    public var hashing: HashingSettings
+    public var dispatch: DispatchSettings
+
+    public init(
+        name: String, collectors: CollectorsConfig, targets: TargetsConfig, hashing: HashingSettings = .init(),
+        dispatch: DispatchSettings
+    ) {
+        self.name = name
+        self.collectors = collectors
+        self.targets = targets
+        self.hashing = hashing
+        self.dispatch = dispatch
+    }
+}
+
+/// A statically configured collector: `host:port` or a mapping
+/// `{address: host:port, weight: 2, zone: a}`.
+public struct StaticCollector: Codable, Sendable, Equatable {
+    public var address: String
+    public var port: Int
+    public var weight: Double
+    public var zone: String?
+    /// `address:port`, the collector's name.
+    public var name: String { "\(address):\(port)" }
+    public init(address: String, port: Int, weight: Double = 1, zone: String? = nil) {
+        self.address = address
+        self.port = port
+        self.weight = weight
+        self.zone = zone
+    }
+}
+
+/// `services[].collectors:`
+public struct CollectorsConfig: Codable, Sendable, Equatable {
+    public var `static`: [StaticCollector]
+    /// `consul_service` (optional).
+    public var consulService: String?
+    public var healthCheck: HealthCheckSettings
+    public init(
+        static: [StaticCollector], consulService: String? = nil, healthCheck: HealthCheckSettings = .init()
+    ) {
+        self.static = `static`
+        self.consulService = consulService
+        self.healthCheck = healthCheck
+    }
+}
+
+/// `services[].collectors.health_check:`
+public struct HealthCheckSettings: Codable, Sendable, Equatable {
+    public var path: String = "/-/healthy"
+    public var interval: Duration = .seconds(5)
+    public var timeout: Duration = .seconds(2)
+    /// Consecutive failures before a healthy collector is marked unhealthy.
+    public var fall: Int = 2
+    /// Consecutive successes before an unhealthy collector is marked healthy.
+    public var rise: Int = 2
+    public init(
+        path: String = "/-/healthy", interval: Duration = .seconds(5), timeout: Duration = .seconds(2),
+        fall: Int = 2, rise: Int = 2
+    ) {
+        self.path = path
+        self.interval = interval
+        self.timeout = timeout
+        self.fall = fall
+        self.rise = rise
+    }
+}
+
+/// `services[].targets:`
+public struct TargetsConfig: Codable, Sendable, Equatable {
+    public var `static`: [String]
+    /// `labels` applied to the static targets (promshard extension).
+    public var staticLabels: [String: String]
+    /// `files`: absolute glob patterns of file_sd files (JSON or YAML).
+    public var files: [String]
+    /// `refresh_interval` for re-reading target files (default 5s).
+    public var refreshInterval: Duration
+    public init(
+        static: [String] = [], staticLabels: [String: String] = [:], files: [String] = [],
+        refreshInterval: Duration = .seconds(5)
+    ) {
+        self.static = `static`
+        self.staticLabels = staticLabels
+        self.files = files
+        self.refreshInterval = refreshInterval
+    }
+}
+
+/// `services[].hashing:`
+public struct HashingSettings: Codable, Sendable, Equatable {
+    /// `replicas`: collectors per target (default 1).
+    public var replicas: Int = 1
+    /// `max_load_factor` (optional, > 1): cap on any collector's share.
+    public var maxLoadFactor: Double?
+    public init(replicas: Int = 1, maxLoadFactor: Double? = nil) {
+        self.replicas = replicas
+        self.maxLoadFactor = maxLoadFactor
+    }
+}
+
+/// `services[].dispatch:`
+public struct DispatchSettings: Codable, Sendable, Equatable {
+    /// `executor`: `file`, `scp`, `ansible` or an absolute path of a plugin.
+    public var executor: String
+    /// `dest`: destination path; may contain `{name}`, `{address}`, `{port}`.
+    public var dest: String
+    /// `reload_url`: may contain placeholders; nil = no reload.
+    public var reloadURL: String?
+    /// `timeout`: deadline of one executor run (default 10s).
+    public var timeout: Duration
+    /// `kill_grace`: SIGTERM → SIGKILL delay at the deadline (default 2s).
+    public var killGrace: Duration
+    /// `concurrency`: deliveries running at once (default 16).
+    public var concurrency: Int
+    /// `params`: passed to the executor untouched.
+    public var params: [String: JSONValue]
+    public init(
+        executor: String = "file", dest: String, reloadURL: String? = nil, timeout: Duration = .seconds(10),
+        killGrace: Duration = .seconds(2), concurrency: Int = 16, params: [String: JSONValue] = [:]
+    ) {
+        self.executor = executor
+        self.dest = dest
+        self.reloadURL = reloadURL
+        self.timeout = timeout
+        self.killGrace = killGrace
+        self.concurrency = concurrency
+        self.params = params
+    }
+}
+
+/// `zabbix:` (the heartbeat is built in a later issue; the keys are validated now).
+public struct ZabbixSettings: Codable, Sendable, Equatable {
+    public var servers: [String]
+    public var host: String
+    public var key: String
+    public var statusKey: String?
+    public var interval: Duration
+    public init(
+        servers: [String], host: String, key: String = "promshard.ping", statusKey: String? = nil,
+        interval: Duration = .seconds(10)
+    ) {
+        self.servers = servers
+        self.host = host
+        self.key = key
+        self.statusKey = statusKey
+        self.interval = interval
+    }
+}
+
+/// `consul:` (used by a later issue; the keys are validated now).
+public struct ConsulSettings: Codable, Sendable, Equatable {
+    public var address: String
+    /// `token`: never logged; redacted in ``PromshardConfig/redacted``.
+    public var token: String
+    public init(address: String = "http://127.0.0.1:8500", token: String = "") {
+        self.address = address
+        self.token = token
+    }
+}
+
+extension PromshardConfig {
+    /// A copy safe to log or print: secrets replaced by `<redacted>`.
+    public var redacted: PromshardConfig {
+        var copy = self
+        if let c = copy.consul, !c.token.isEmpty { copy.consul?.token = "<redacted>" }
+        return copy
+    }
+}

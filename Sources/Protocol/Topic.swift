@@ -1,0 +1,40 @@
+/// The bus topics. State topics are retained by the supervisor and replayed
+/// to a child that (re)connects; event topics are only forwarded.
+public enum Topic: String, Sendable, Codable, CaseIterable {
+    /// A child announces itself and what it subscribes to (child → supervisor).
+    case hello
+    /// Collectors per service with their health (discovery → hashing, health).
+    case nodes
+    /// Target groups per service (discovery → hashing, health).
+    case targets
+    /// Targets per collector per service (hashing → dispatch, health).
+    case assignment
+    /// Last delivery result per collector (dispatch → health).
+    case dispatchResult = "dispatch.result"
+    /// Summary of the whole daemon (health → supervisor, which logs it).
+    case status
+    /// The validated configuration (supervisor → all children).
+    case config
+    /// Children of the supervisor: pids, restarts (supervisor → health).
+    case children
+    /// Ask a child to stop cleanly (supervisor → child).
+    case shutdown
+    /// A problem a child wants the supervisor to log at warning level.
+    case problem
+
+    /// Whether the router keeps the last message of this topic for replay.
+    public var isRetained: Bool {
+        switch self {
+        case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children: true
+        case .hello, .shutdown, .problem: false
+        }
+    }
+}
+
+/// The roles of the processes on the bus.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case supervisor, discovery, hashing, dispatch, health
+
+    /// The children the supervisor spawns, in data-flow order.
+    public static let children: [Role] = [.discovery, .hashing, .dispatch, .health]
+}
