@@ -91,6 +91,7 @@ let package = Package(
             path: "Sources/Bench", swiftSettings: strict),
 
         // MARK: Tests
+        .target(name: "PromshardTestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "ProtocolTests", dependencies: ["PromshardProtocol", "PromshardBus"]),
         .testTarget(name: "ConfigTests", dependencies: ["PromshardConfig"]),
         .testTarget(name: "HashingTests", dependencies: ["PromshardHashing"]),
@@ -99,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "DispatchTests",
             dependencies: ["PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole"]),
-        .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol"]),
+        .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
     ]
 )

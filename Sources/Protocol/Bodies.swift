@@ -253,12 +253,6 @@ public struct StatusBody: Codable, Sendable, Equatable {
     }
 }
 
-/// `problem`: something a child wants logged by the supervisor.
-public struct ProblemBody: Codable, Sendable, Equatable {
-    public var message: String
-    public init(message: String) { self.message = message }
-}
-
 /// `shutdown`: stop cleanly.
 public struct ShutdownBody: Codable, Sendable, Equatable {
     public var reason: String

@@ -19,14 +19,12 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case children
     /// Ask a child to stop cleanly (supervisor → child).
     case shutdown
-    /// A problem a child wants the supervisor to log at warning level.
-    case problem
 
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
         case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children: true
-        case .hello, .shutdown, .problem: false
+        case .hello, .shutdown: false
         }
     }
 }

@@ -1,0 +1,55 @@
+import PromshardProtocol
+
+/// The routing table of the supervisor: who subscribes to what, and the
+/// last message of every state topic.
+///
+/// Pure: it decides, the supervisor does the I/O. The router never looks
+/// into message bodies; it forwards the raw line it received.
+public struct Router: Sendable {
+    /// Replay order: what a (re)connecting child needs first comes first.
+    public static let replayOrder: [Topic] = [
+        .config, .children, .dispatchResult, .assignment, .nodes, .targets, .status,
+    ]
+
+    private var subscriptions: [Role: Set<Topic>] = [:]
+    private var retained: [Topic: [UInt8]] = [:]
+
+    public init() {}
+
+    /// Where a message goes.
+    public struct Decision: Equatable, Sendable {
+        /// Children to forward the line to.
+        public var recipients: [Role]
+        /// Whether the line was kept for replay.
+        public var retained: Bool
+    }
+
+    /// Registers a child's subscriptions (from its `hello`) and returns the
+    /// retained lines to replay to it, in ``replayOrder``.
+    public mutating func hello(from role: Role, subscribe topics: [Topic]) -> [[UInt8]] {
+        subscriptions[role] = Set(topics)
+        return Self.replayOrder.filter { topics.contains($0) }.compactMap { retained[$0] }
+    }
+
+    /// Forgets a child's subscriptions (it exited); its retained messages stay.
+    public mutating func disconnect(_ role: Role) {
+        subscriptions[role] = nil
+    }
+
+    /// Routes one line published by `sender` on `topic`: retains it if the
+    /// topic is a state topic, and returns the subscribers to forward to
+    /// (never the sender itself, except for topics it subscribes to from
+    /// others: a child does not hear its own publications).
+    public mutating func route(topic: Topic, from sender: Role, line: [UInt8]) -> Decision {
+        let keep = topic.isRetained
+        if keep { retained[topic] = line }
+        let recipients = Role.children.filter { $0 != sender && subscriptions[$0]?.contains(topic) == true }
+        return Decision(recipients: recipients, retained: keep)
+    }
+
+    /// The retained line of a topic, if any.
+    public func retainedLine(_ topic: Topic) -> [UInt8]? { retained[topic] }
+
+    /// Whether `role` subscribes to `topic`.
+    public func subscribes(_ role: Role, to topic: Topic) -> Bool { subscriptions[role]?.contains(topic) == true }
+}

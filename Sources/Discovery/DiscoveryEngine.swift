@@ -1,0 +1,180 @@
+import Logging
+import PromshardConfig
+import PromshardProtocol
+
+/// Discovers the collectors (health-checked) and the targets of every
+/// service, and reports `nodes` and `targets` only when they change.
+public actor DiscoveryEngine {
+    /// Receives what the engine publishes.
+    public struct Sinks: Sendable {
+        public var nodes: @Sendable (NodesBody) -> Void
+        public var targets: @Sendable (TargetsBody) -> Void
+        public init(nodes: @escaping @Sendable (NodesBody) -> Void, targets: @escaping @Sendable (TargetsBody) -> Void) {
+            self.nodes = nodes
+            self.targets = targets
+        }
+    }
+
+    private let sinks: Sinks
+    private let logger = Logger(label: "discovery")
+    private var config: PromshardConfig?
+    private var health: [String: [String: HealthTracker]] = [:]
+    private var files: [String: TargetFiles] = [:]
+    private var fileGroups: [String: [TargetGroup]] = [:]
+    private var fileErrors: [String: [SourceError]] = [:]
+    private var lastNodes: NodesBody?
+    private var lastTargets: TargetsBody?
+    private var loops: [Task<Void, Never>] = []
+
+    public init(sinks: Sinks) { self.sinks = sinks }
+
+    /// Starts (or restarts) probing and file watching for a config.
+    public func apply(_ config: PromshardConfig) {
+        loops.forEach { $0.cancel() }
+        loops = []
+        self.config = config
+        let names = Set(config.services.map(\.name))
+        health = health.filter { names.contains($0.key) }
+        files = files.filter { names.contains($0.key) }
+        for service in config.services {
+            let known = Set(service.collectors.static.map(\.name))
+            health[service.name] = (health[service.name] ?? [:]).filter { known.contains($0.key) }
+            loops.append(Task { await self.probeLoop(service) })
+            loops.append(Task { await self.fileLoop(service) })
+        }
+    }
+
+    /// Stops every loop.
+    public func stop() {
+        loops.forEach { $0.cancel() }
+        loops = []
+    }
+
+    private func probeLoop(_ service: ServiceConfig) async {
+        let check = service.collectors.healthCheck
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !Task.isCancelled {
+            await withTaskGroup(of: (String, String?).self) { group in
+                for c in service.collectors.static {
+                    group.addTask { (c.name, await Probe.run(address: c.address, port: c.port, check: check)) }
+                }
+                for await (name, error) in group {
+                    record(service: service, collector: name, error: error)
+                }
+            }
+            publishIfChanged()
+            next = next.advanced(by: check.interval)
+            if next < clock.now { next = clock.now }
+            try? await Task.sleep(until: next, clock: clock)
+        }
+    }
+
+    private func fileLoop(_ service: ServiceConfig) async {
+        while !Task.isCancelled {
+            refreshFiles(service)
+            publishIfChanged()
+            if service.targets.files.isEmpty { return }
+            try? await Task.sleep(for: service.targets.refreshInterval)
+        }
+    }
+
+    private func record(service: ServiceConfig, collector: String, error: String?) {
+        var tracker = health[service.name]?[collector] ?? HealthTracker()
+        let check = service.collectors.healthCheck
+        let wasProbed = tracker.probed
+        if tracker.record(success: error == nil, error: error, fall: check.fall, rise: check.rise) || !wasProbed {
+            let state = tracker.healthy ? "healthy" : "unhealthy"
+            var metadata: Logger.Metadata = ["service": "\(service.name)", "collector": "\(collector)"]
+            if let error { metadata["error"] = "\(error)" }
+            logger.log(level: tracker.healthy ? .info : .warning, "collector \(state)", metadata: metadata)
+        }
+        health[service.name, default: [:]][collector] = tracker
+    }
+
+    private func refreshFiles(_ service: ServiceConfig) {
+        var reader = files[service.name] ?? TargetFiles()
+        let (groups, errors) = reader.refresh(patterns: service.targets.files, service: service.name)
+        files[service.name] = reader
+        if errors != fileErrors[service.name] ?? [] {
+            for e in errors { logger.warning("bad target file", metadata: ["file": "\(e.source)", "error": "\(e.message)"]) }
+        }
+        fileGroups[service.name] = groups
+        fileErrors[service.name] = errors
+    }
+
+    /// The collectors as currently known.
+    public func nodes() -> NodesBody {
+        var services: [String: [CollectorState]] = [:]
+        for service in config?.services ?? [] {
+            services[service.name] = service.collectors.static.map { c in
+                let tracker = health[service.name]?[c.name]
+                return CollectorState(
+                    name: c.name, address: c.address, port: c.port, healthy: tracker?.healthy ?? false,
+                    weight: c.weight, zone: c.zone, lastError: tracker?.lastError)
+            }
+        }
+        return NodesBody(services: services)
+    }
+
+    /// The targets as currently known.
+    public func targets() -> TargetsBody {
+        var services: [String: [TargetGroup]] = [:]
+        var errors: [SourceError] = []
+        for service in config?.services ?? [] {
+            var groups: [TargetGroup] = []
+            if !service.targets.static.isEmpty {
+                groups.append(TargetGroup(targets: service.targets.static, labels: service.targets.staticLabels))
+            }
+            groups += fileGroups[service.name] ?? []
+            services[service.name] = groups
+            errors += fileErrors[service.name] ?? []
+        }
+        return TargetsBody(services: services, errors: errors)
+    }
+
+    /// Whether every collector of every service has been probed at least once.
+    private var allProbed: Bool {
+        (config?.services ?? []).allSatisfy { s in
+            s.collectors.static.allSatisfy { health[s.name]?[$0.name]?.probed == true }
+        }
+    }
+
+    private func publishIfChanged() {
+        // Publish nothing before the first round of probes: a half-probed
+        // fleet would make hashing shuffle targets for nothing.
+        guard config != nil, allProbed else { return }
+        let n = nodes()
+        if n != lastNodes {
+            lastNodes = n
+            sinks.nodes(n)
+        }
+        let t = targets()
+        if t != lastTargets {
+            lastTargets = t
+            sinks.targets(t)
+        }
+    }
+
+    /// One discovery round without loops, for `promshard plan`: every
+    /// collector probed once, every target file read once.
+    public static func snapshot(_ config: PromshardConfig) async -> (NodesBody, TargetsBody) {
+        let engine = DiscoveryEngine(sinks: Sinks(nodes: { _ in }, targets: { _ in }))
+        await engine.once(config)
+        return (await engine.nodes(), await engine.targets())
+    }
+
+    private func once(_ config: PromshardConfig) async {
+        self.config = config
+        for service in config.services {
+            let check = service.collectors.healthCheck
+            await withTaskGroup(of: (String, String?).self) { group in
+                for c in service.collectors.static {
+                    group.addTask { (c.name, await Probe.run(address: c.address, port: c.port, check: check)) }
+                }
+                for await (name, error) in group { record(service: service, collector: name, error: error) }
+            }
+            refreshFiles(service)
+        }
+    }
+}

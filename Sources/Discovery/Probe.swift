@@ -1,0 +1,28 @@
+import PromshardBus
+import PromshardConfig
+import PromshardCurl
+import PromshardProtocol
+
+/// One HTTP health probe of a collector: GET `health_check.path`, healthy on 2xx.
+public enum Probe {
+    /// The URL probed for a collector.
+    public static func url(address: String, port: Int, path: String) -> String {
+        let host = address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+        let suffix = path.hasPrefix("/") ? path : "/" + path
+        return "http://\(host):\(port)\(suffix)"
+    }
+
+    /// Probes once; returns nil when healthy, or why not.
+    public static func run(address: String, port: Int, check: HealthCheckSettings) async -> String? {
+        let url = url(address: address, port: port, path: check.path)
+        let timeout = check.timeout
+        return await runBlocking {
+            do {
+                let response = try HTTPClient.request(method: "GET", url: url, timeout: timeout, maxBodyBytes: 4096)
+                return (200..<300).contains(response.status) ? nil : "HTTP \(response.status) from \(url)"
+            } catch {
+                return "\(url): \(error)"
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+
+/// The process groups of the executors running right now, so that the
+/// dispatch child can kill them all when it has to exit at once (its
+/// supervisor vanished, or it was asked to stop): no executor outlives it.
+public enum ProcessGroups {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var ids: Set<pid_t> = []
+
+    /// Records a live group.
+    static func register(_ pgid: pid_t) {
+        lock.lock()
+        ids.insert(pgid)
+        lock.unlock()
+    }
+
+    /// Forgets a group that is gone.
+    static func unregister(_ pgid: pid_t) {
+        lock.lock()
+        ids.remove(pgid)
+        lock.unlock()
+    }
+
+    /// SIGKILLs every live group.
+    public static func killAll() {
+        lock.lock()
+        let groups = ids
+        lock.unlock()
+        for id in groups { kill(-id, SIGKILL) }
+    }
+}

@@ -1,0 +1,1 @@
+public let promshardVersion = "0.1.0"

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PromshardBus
+import PromshardDiscovery
+import PromshardDispatch
+import PromshardHashingRole
+import PromshardHealth
+import PromshardProtocol
+
+/// `promshard child <role>`: a child process, started only by `promshard run`.
+struct ChildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "child", abstract: "Run one child role (started by `promshard run`).", shouldDisplay: false)
+
+    @Argument(help: "discovery, hashing, dispatch or health.")
+    var role: String
+
+    @OptionGroup var logOptions: LogOptions
+
+    func run() async throws {
+        guard let role = Role(rawValue: role), role != .supervisor else {
+            throw ValidationError("unknown role \(role)")
+        }
+        bootstrapLogging(role: role.rawValue, format: logOptions.logFormat.format, level: logOptions.logLevel.level)
+        let bus: ChildBus
+        do {
+            bus = try ChildBus(role: role)
+        } catch {
+            FileHandle.standardError.write(Data("promshard child: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        switch role {
+        case .discovery: await DiscoveryChild.run(bus: bus)
+        case .hashing: await HashingChild.run(bus: bus)
+        case .dispatch: await DispatchChild.run(bus: bus)
+        case .health: await HealthChild.run(bus: bus)
+        case .supervisor: break
+        }
+    }
+}

@@ -1,0 +1,307 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+import Logging
+import PromshardBus
+import PromshardConfig
+import PromshardProtocol
+
+/// The supervisor of `promshard run`: spawns the four children, routes their
+/// messages, restarts the ones that die and stops them all on SIGTERM.
+///
+/// It is a thin router: everything it learns arrives as an ``Event`` on one
+/// stream and is handled in order by ``run()``, so there is no shared state
+/// between threads. It never computes assignments itself.
+final class Supervisor: @unchecked Sendable {
+    /// Everything the supervisor reacts to.
+    enum Event: Sendable {
+        case line(Role, generation: Int, [UInt8])
+        case oversized(Role, generation: Int, bytes: Int)
+        case exited(Role, generation: Int, ExitStatus)
+        case restartDue(Role, generation: Int)
+        case signal(Int32)
+        case graceExpired
+    }
+
+    private struct Slot {
+        var process: ChildProcess?
+        var generation = 0
+        var restarts = 0
+        var history = RestartPolicy.History()
+        var startedWall: Int64?
+    }
+
+    private var config: PromshardConfig
+    private let configPath: String
+    private let executable: String
+    private let childArguments: [String]
+    private var logger = Logger(label: "supervisor")
+    private var router = Router()
+    private var slots: [Role: Slot] = [:]
+    private var seq: UInt64 = 0
+    private var stopping = false
+    private var exitCode: Int32 = 0
+    private var lastStatus: StatusBody?
+    private let clock = ContinuousClock()
+    private let epoch = ContinuousClock.now
+    private let (events, sink) = AsyncStream<Event>.makeStream()
+
+    init(config: PromshardConfig, configPath: String, childArguments: [String]) {
+        self.config = config
+        self.configPath = configPath
+        self.executable = currentExecutable()
+        self.childArguments = childArguments
+    }
+
+    private var policy: RestartPolicy {
+        let s = config.supervisor
+        return RestartPolicy(
+            initial: s.backoffInitial, max: s.backoffMax, resetAfter: s.backoffReset, maxRestarts: s.maxRestarts,
+            window: s.restartWindow)
+    }
+
+    /// Runs until stopped; returns the process exit code.
+    func run() async -> Int32 {
+        let signals = signalStream([SIGTERM, SIGINT, SIGHUP])
+        let sink = self.sink
+        Task { for await sig in signals { sink.yield(.signal(sig)) } }
+        signal(SIGPIPE, SIG_IGN)
+
+        logger.info(
+            "starting", metadata: ["config": "\(configPath)", "pid": "\(getpid())", "services": "\(config.services.count)"])
+        publishConfig()
+        for role in Role.children { start(role) }
+
+        for await event in events {
+            handle(event)
+            if stopping && slots.values.allSatisfy({ $0.process == nil }) { break }
+        }
+        logger.info("stopped", metadata: ["exit_code": "\(exitCode)"])
+        return exitCode
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: Event) {
+        switch event {
+        case .line(let role, let generation, let line):
+            guard slots[role]?.generation == generation else { return }
+            receive(line, from: role)
+        case .oversized(let role, _, let bytes):
+            logger.warning("dropped oversized message", metadata: ["child": "\(role.rawValue)", "bytes": "\(bytes)"])
+        case .exited(let role, let generation, let status):
+            guard slots[role]?.generation == generation else { return }
+            childExited(role, status: status)
+        case .restartDue(let role, let generation):
+            guard !stopping, slots[role]?.generation == generation, slots[role]?.process == nil else { return }
+            start(role)
+        case .signal(let sig):
+            if sig == SIGHUP { reload() } else { stop(reason: signalName(sig), code: 0) }
+        case .graceExpired:
+            for (role, slot) in slots {
+                guard let process = slot.process else { continue }
+                logger.warning("child did not stop within the grace period, killing", metadata: ["child": "\(role.rawValue)"])
+                process.signal(SIGKILL)
+            }
+        }
+    }
+
+    private func receive(_ line: [UInt8], from role: Role) {
+        let header: EnvelopeHeader
+        do {
+            header = try BusCodec.header(of: line)
+        } catch {
+            // A bad message is reported and dropped; the router and the child keep going.
+            logger.warning("invalid message on the bus", metadata: ["child": "\(role.rawValue)", "error": "\(error)"])
+            return
+        }
+        let topic = Topic(rawValue: header.type)!
+        if header.from != role.rawValue {
+            logger.warning(
+                "message claims another sender", metadata: ["child": "\(role.rawValue)", "from": "\(header.from)"])
+            return
+        }
+        switch topic {
+        case .hello:
+            guard let hello = try? BusCodec.decode(HelloBody.self, from: line).body else {
+                logger.warning("invalid hello", metadata: ["child": "\(role.rawValue)"])
+                return
+            }
+            for replay in router.hello(from: role, subscribe: hello.subscribe) {
+                slots[role]?.process?.socket.send(replay)
+            }
+            logger.debug("child connected", metadata: ["child": "\(role.rawValue)", "pid": "\(hello.pid)"])
+            return
+        case .status:
+            logStatus(line)
+        case .config, .children, .shutdown:
+            logger.warning("child may not publish this topic", metadata: ["child": "\(role.rawValue)", "topic": "\(topic.rawValue)"])
+            return
+        default:
+            break
+        }
+        // The framer strips the newline; forwarded and retained lines carry it again.
+        let framed = line + [0x0A]
+        forward(router.route(topic: topic, from: role, line: framed), line: framed)
+    }
+
+    private func forward(_ decision: Router.Decision, line: [UInt8]) {
+        for recipient in decision.recipients {
+            slots[recipient]?.process?.socket.send(line)
+        }
+    }
+
+    /// Publishes a message from the supervisor itself.
+    private func publish<Body: Codable & Sendable>(_ topic: Topic, _ body: Body) {
+        seq += 1
+        guard let line = try? BusCodec.encode(Envelope(type: topic, from: .supervisor, seq: seq, body: body)) else {
+            return
+        }
+        forward(router.route(topic: topic, from: .supervisor, line: line), line: line)
+    }
+
+    private func publishConfig() { publish(.config, config) }
+
+    private func publishChildren() {
+        let infos = Role.children.map { role -> ChildInfo in
+            let slot = slots[role] ?? Slot()
+            return ChildInfo(
+                role: role, pid: slot.process?.pid, running: slot.process != nil, restarts: slot.restarts,
+                startedMs: slot.startedWall)
+        }
+        publish(.children, ChildrenBody(children: infos))
+    }
+
+    // MARK: Children
+
+    private func start(_ role: Role) {
+        var slot = slots[role] ?? Slot()
+        slot.generation += 1
+        let generation = slot.generation
+        do {
+            let process = try ChildProcess.spawn(role: role, executable: executable, extraArguments: childArguments)
+            slot.process = process
+            slot.startedWall = Int64(Date().timeIntervalSince1970 * 1000)
+            slots[role] = slot
+            logger.info("child started", metadata: ["child": "\(role.rawValue)", "pid": "\(process.pid)"])
+            let sink = self.sink
+            let socketEvents = process.socket.events()
+            Task {
+                for await event in socketEvents {
+                    switch event {
+                    case .line(let line): sink.yield(.line(role, generation: generation, line))
+                    case .oversized(let n): sink.yield(.oversized(role, generation: generation, bytes: n))
+                    case .closed: break
+                    }
+                }
+            }
+            let pid = process.pid
+            Task {
+                let status = await waitForExit(pid)
+                sink.yield(.exited(role, generation: generation, status))
+            }
+        } catch {
+            slots[role] = slot
+            logger.error("cannot start child", metadata: ["child": "\(role.rawValue)", "error": "\(error)"])
+            sink.yield(.exited(role, generation: generation, .exited(-1)))
+            return
+        }
+        publishChildren()
+    }
+
+    private func childExited(_ role: Role, status: ExitStatus) {
+        guard var slot = slots[role] else { return }
+        let ranFor = slot.process.map { clock.now - $0.started } ?? .zero
+        slot.process?.socket.close()
+        slot.process = nil
+        router.disconnect(role)
+        if stopping {
+            slots[role] = slot
+            logger.info("child stopped", metadata: ["child": "\(role.rawValue)", "status": "\(status)"])
+            publishChildren()
+            return
+        }
+        let verdict = policy.onExit(now: clock.now - epoch, ranFor: ranFor, history: &slot.history)
+        switch verdict {
+        case .restart(let delay):
+            slot.restarts += 1
+            slots[role] = slot
+            logger.warning(
+                "child exited, restarting",
+                metadata: [
+                    "child": "\(role.rawValue)", "status": "\(status)", "ran_for": "\(ranFor)",
+                    "restart_in": "\(delay)", "restarts": "\(slot.restarts)",
+                ])
+            let generation = slot.generation
+            let sink = self.sink
+            Task {
+                try? await Task.sleep(for: delay)
+                sink.yield(.restartDue(role, generation: generation))
+            }
+        case .giveUp(let count):
+            slots[role] = slot
+            logger.critical(
+                "restart storm: giving up",
+                metadata: [
+                    "child": "\(role.rawValue)", "status": "\(status)", "restarts_in_window": "\(count)",
+                    "window": "\(config.supervisor.restartWindow)",
+                ])
+            stop(reason: "restart storm of \(role.rawValue)", code: 1)
+        }
+        publishChildren()
+    }
+
+    /// Orderly stop: `shutdown` + SIGTERM to every child, SIGKILL after the grace period.
+    private func stop(reason: String, code: Int32) {
+        guard !stopping else { return }
+        stopping = true
+        exitCode = code
+        logger.info("stopping", metadata: ["reason": "\(reason)", "grace": "\(config.supervisor.stopGrace)"])
+        publish(.shutdown, ShutdownBody(reason: reason))
+        for slot in slots.values { slot.process?.signal(SIGTERM) }
+        let grace = config.supervisor.stopGrace
+        let sink = self.sink
+        Task {
+            try? await Task.sleep(for: grace)
+            sink.yield(.graceExpired)
+        }
+        // Wake the loop so it can finish when no child was running.
+        if slots.values.allSatisfy({ $0.process == nil }) { sink.yield(.graceExpired) }
+    }
+
+    /// SIGHUP: re-read and validate the config; keep the running one if invalid.
+    private func reload() {
+        do {
+            let fresh = try ConfigLoader.load(path: configPath)
+            if fresh == config {
+                logger.info("config reloaded: unchanged", metadata: ["config": "\(configPath)"])
+                return
+            }
+            config = fresh
+            publishConfig()
+            logger.info("config reloaded", metadata: ["config": "\(configPath)", "services": "\(fresh.services.count)"])
+        } catch {
+            for problem in error.errors {
+                logger.error("invalid config, keeping the running one", metadata: ["error": "\(problem)"])
+            }
+        }
+    }
+
+    private func logStatus(_ line: [UInt8]) {
+        guard let status = try? BusCodec.decode(StatusBody.self, from: line).body, status != lastStatus else { return }
+        lastStatus = status
+        var metadata: Logger.Metadata = [
+            "healthy": "\(status.healthy)",
+            "children_up": "\(status.childrenUp)/\(status.childrenTotal)",
+            "assignment_version": "\(status.assignmentVersion.map(String.init) ?? "none")",
+            "delivered_version": "\(status.deliveredVersion.map(String.init) ?? "none")",
+        ]
+        for s in status.services {
+            metadata["service_\(s.service)"] =
+                "collectors=\(s.collectorsHealthy)/\(s.collectorsTotal) targets=\(s.targets) deliveries_ok=\(s.deliveriesOK) deliveries_failed=\(s.deliveriesFailed)"
+        }
+        if !status.reasons.isEmpty { metadata["reasons"] = "\(status.reasons.joined(separator: "; "))" }
+        logger.info("status", metadata: metadata)
+    }
+}
