@@ -1,3 +1,5 @@
+import PromshardProtocol
+
 /// The validated configuration of promshard.
 ///
 /// Produced by ``ConfigLoader`` from YAML; every path in it is absolute
@@ -66,7 +68,8 @@ public struct ServiceConfig: Codable, Sendable, Equatable {
     public var dispatch: DispatchSettings
 
     public init(
-        name: String, collectors: CollectorsConfig, targets: TargetsConfig, hashing: HashingSettings = .init(),
+        name: String, collectors: CollectorsConfig, targets: TargetsConfig,
+        hashing: HashingSettings = .init(),
         dispatch: DispatchSettings
     ) {
         self.name = name
