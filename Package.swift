@@ -100,6 +100,9 @@ let package = Package(
         .testTarget(
             name: "DispatchTests",
             dependencies: ["PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole"]),
+        .testTarget(
+            name: "HashingRoleTests", dependencies: ["PromshardHashingRole", "PromshardConfig", "PromshardProtocol"]),
+        .testTarget(name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
     ]

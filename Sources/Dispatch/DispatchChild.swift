@@ -28,7 +28,7 @@ public enum DispatchChild {
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
                 case .shutdown:
-                    ProcessGroups.killAll()
+                    ProcessGroups.terminateAll(grace: .seconds(2))
                     return
                 default: continue
                 }

@@ -24,6 +24,20 @@ public enum ProcessGroups {
         lock.unlock()
     }
 
+    /// SIGTERMs every live group, waits up to `grace` for them to go, then
+    /// SIGKILLs what is left. Blocks the calling thread.
+    public static func terminateAll(grace: Duration) {
+        lock.lock()
+        let groups = ids
+        lock.unlock()
+        for id in groups { kill(-id, SIGTERM) }
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline && groups.contains(where: { kill(-$0, 0) == 0 }) {
+            usleep(20_000)
+        }
+        for id in groups { kill(-id, SIGKILL) }
+    }
+
     /// SIGKILLs every live group.
     public static func killAll() {
         lock.lock()

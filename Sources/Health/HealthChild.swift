@@ -28,6 +28,7 @@ public enum HealthChild {
                 logger.error("cannot decode message", metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
                 continue
             }
+            guard builder.children != nil else { continue }  // the supervisor's view comes first
             let status = builder.build()
             if status != last {
                 last = status

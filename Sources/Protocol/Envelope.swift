@@ -26,6 +26,13 @@ public struct EnvelopeHeader: Codable, Sendable, Equatable {
     public var type: String
     public var from: String
     public var seq: UInt64
+
+    public init(v: Int, type: String, from: String, seq: UInt64) {
+        self.v = v
+        self.type = type
+        self.from = from
+        self.seq = seq
+    }
 }
 
 /// Errors in bus messages.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import PromshardBus
@@ -28,6 +31,14 @@ struct ChildCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("promshard child: \(error)\n".utf8))
             throw ExitCode(2)
+        }
+        // SIGTERM/SIGINT: clean up (dispatch stops its executors) and exit 0.
+        let stopSignals = signalStream([SIGTERM, SIGINT])
+        Task {
+            for await _ in stopSignals {
+                if role == .dispatch { ProcessGroups.terminateAll(grace: .seconds(2)) }
+                Glibc.exit(0)
+            }
         }
         switch role {
         case .discovery: await DiscoveryChild.run(bus: bus)
