@@ -118,6 +118,9 @@ public actor DeliveryScheduler {
             perService[key.service, default: 0] += 1
             running.insert(key)
             retryAt[key] = nil
+            // Once an attempt starts, the collector's content is unknown until it succeeds:
+            // a failed attempt may have written the file and failed on the reload.
+            delivered[key] = nil
             attempts[key, default: 0] += 1
             let attempt = attempts[key]!
             let stateDir = self.stateDir
@@ -140,7 +143,7 @@ public actor DeliveryScheduler {
                 } catch {
                     outcome = ExecutorOutcome(status: .spawnFailed, message: "cannot write rendered file: \(error)")
                 }
-                await self.finished(key, want: want, attempt: attempt, started: started, outcome: outcome)
+                self.finished(key, want: want, attempt: attempt, started: started, outcome: outcome)
             }
         }
     }
