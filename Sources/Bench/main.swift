@@ -1,1 +1,68 @@
-print("bench")
+import Foundation
+import PromshardHashing
+
+// promshard-bench: compares assignment schemes on the same inputs (see docs/PERFORMANCE.md).
+
+/// Writes one line to stdout unbuffered, so progress shows while long rows run.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+let options: Options
+do {
+    options = try Options(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    if !error.message.isEmpty {
+        FileHandle.standardError.write(Data("promshard-bench: \(error.message)\n".utf8))
+    }
+    FileHandle.standardError.write(Data((Options.usage + "\n").utf8))
+    exit(error.message.isEmpty ? 0 : 2)
+}
+
+switch options.mode {
+case .digest:
+    let plan = RendezvousAssigner.assign(
+        service: Fleet.service, targetIDs: Fleet.targets(options.targets),
+        nodes: Fleet.collectors(options.collectors), replicas: options.replicas,
+        maxLoadFactor: options.maxLoadFactor)
+    print(String(plan.digest, radix: 16))
+case .table where options.trials > 1:
+    emit(TrialSummary.header)
+    emit(TrialSummary.rule)
+    for size in options.sizes {
+        let targets = Fleet.targets(size.targets)
+        for scheme in options.schemes {
+            let rows = (0..<options.trials).map { trial in
+                Harness.run(
+                    scheme, service: trial == 0 ? Fleet.service : "\(Fleet.service)-\(trial)",
+                    targets: targets,
+                    collectors: size.collectors, repeats: 1)
+            }
+            emit(TrialSummary(rows).line)
+        }
+    }
+case .table:
+    emit(Report.header)
+    emit(Report.rule)
+    var rows: [BenchRow] = []
+    for size in options.sizes {
+        let targets = Fleet.targets(size.targets)
+        for scheme in options.schemes {
+            let row = Harness.run(
+                scheme, targets: targets, collectors: size.collectors, repeats: options.repeats)
+            emit(Report.line(row))
+            rows.append(row)
+        }
+    }
+    let peak = rows.map(\.peakRSS).max() ?? 0
+    emit("\npeak RSS of the whole process: \(peak / (1 << 20)) MB")
+    if let path = options.jsonPath {
+        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores"
+        do {
+            try Report.json(rows, machine: machine).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            FileHandle.standardError.write(Data("promshard-bench: cannot write \(path): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// Command line of `promshard-bench`.
+///
+///     promshard-bench [--quick] [--sizes 100000x10,...] [--schemes a,b] [--repeat K] [--trials K]
+///                     [--json FILE]
+///     promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
+struct Options {
+    enum Mode { case table, digest }
+
+    var mode = Mode.table
+    var sizes: [(targets: Int, collectors: Int)] = [
+        (100_000, 10), (100_000, 100), (100_000, 1000), (1_000_000, 100),
+    ]
+    var schemes = Scheme.standard
+    var trials = 1
+    var repeats = 3
+    var jsonPath: String?
+    var targets = 1000
+    var collectors = 10
+    var replicas = 1
+    var maxLoadFactor: Double?
+
+    static let usage = """
+        usage: promshard-bench [--quick] [--sizes TxC,...] [--schemes NAME,...] [--repeat K]
+                               [--trials K] [--json FILE]
+               schemes: hashmod ring512 rendezvous promshard cap:F adaptive:F:B
+               promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
+        """
+
+    init(_ arguments: [String]) throws(UsageError) {
+        var args = arguments[...]
+        if args.first == "digest" {
+            mode = .digest
+            args = args.dropFirst()
+        }
+        while let flag = args.popFirst() {
+            func value() throws(UsageError) -> String {
+                guard let v = args.popFirst() else { throw UsageError("\(flag) needs a value") }
+                return v
+            }
+            func number() throws(UsageError) -> Int {
+                let text = try value()
+                guard let n = Int(text), n >= 0 else { throw UsageError("\(flag): not a count: \(text)") }
+                return n
+            }
+            switch flag {
+            case "--quick": sizes = [(10_000, 10), (10_000, 100)]
+            case "--sizes": sizes = try Self.parseSizes(try value())
+            case "--schemes":
+                schemes = try value().split(separator: ",").map { name throws(UsageError) in
+                    guard let s = Scheme(String(name)) else { throw UsageError("unknown scheme \(name)") }
+                    return s
+                }
+            case "--trials": trials = max(1, try number())
+            case "--repeat": repeats = try number()
+            case "--json": jsonPath = try value()
+            case "--targets": targets = try number()
+            case "--collectors": collectors = try number()
+            case "--replicas": replicas = try number()
+            case "--max-load-factor":
+                let text = try value()
+                guard let f = text == "inf" ? .infinity : Double(text) else {
+                    throw UsageError("--max-load-factor: not a number: \(text)")
+                }
+                maxLoadFactor = f
+            case "-h", "--help": throw UsageError("")
+            default: throw UsageError("unknown argument \(flag)")
+            }
+        }
+    }
+
+    private static func parseSizes(_ text: String) throws(UsageError) -> [(targets: Int, collectors: Int)] {
+        try text.split(separator: ",").map { item throws(UsageError) in
+            let parts = item.split(separator: "x")
+            guard parts.count == 2, let t = Int(parts[0]), let c = Int(parts[1]), c > 1 else {
+                throw UsageError("bad size \(item), expected TARGETSxCOLLECTORS with at least 2 collectors")
+            }
+            return (t, c)
+        }
+    }
+}
+
+/// A command-line mistake; an empty message asks for the usage only.
+struct UsageError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
