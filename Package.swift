@@ -99,7 +99,8 @@ let package = Package(
             name: "DiscoveryTests", dependencies: ["PromshardDiscovery", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(
             name: "DispatchTests",
-            dependencies: ["PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole"]),
+            dependencies: ["PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole"],
+            exclude: ["Plugins"]),
         .testTarget(
             name: "HashingRoleTests", dependencies: ["PromshardHashingRole", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
