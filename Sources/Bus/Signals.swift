@@ -9,6 +9,11 @@ public func signalStream(_ signals: [Int32]) -> AsyncStream<Int32> {
     let (stream, continuation) = AsyncStream<Int32>.makeStream()
     let queue = DispatchQueue(label: "promshard.signals")
     var sources: [any DispatchSourceSignal] = []
+    // A parent (Foundation.Process, for one) may have left these blocked.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for sig in signals { sigaddset(&unblock, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     for sig in signals {
         signal(sig, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)

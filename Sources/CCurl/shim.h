@@ -8,3 +8,6 @@ static inline CURLcode promshard_curl_setopt_slist(CURL *h, CURLoption o, struct
 typedef size_t (*promshard_write_cb)(char *, size_t, size_t, void *);
 static inline CURLcode promshard_curl_setopt_write(CURL *h, promshard_write_cb cb) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cb); }
 static inline CURLcode promshard_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+
+// curl_global_init's flag macros are composite and not imported into Swift.
+static inline CURLcode promshard_curl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }

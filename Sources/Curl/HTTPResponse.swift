@@ -1,0 +1,18 @@
+/// The answer to one HTTP request made with ``HTTPClient``.
+public struct HTTPResponse: Sendable, Equatable {
+    /// The HTTP status code of the last response (after redirects), e.g. 200.
+    public var status: Int
+    /// The response body, truncated to the caller's `maxBodyBytes`.
+    public var body: [UInt8]
+
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+
+    /// Whether the status is 2xx.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// The body decoded as UTF-8 (invalid sequences replaced), for messages.
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
