@@ -36,6 +36,39 @@ public struct Router: Sendable {
         subscriptions[role] = nil
     }
 
+    /// Why a line from a child was not routed.
+    public enum Rejection: Error, Equatable, CustomStringConvertible {
+        case invalid(EnvelopeError)
+        case impersonation(claimed: String)
+        case forbiddenTopic(Topic)
+
+        public var description: String {
+            switch self {
+            case .invalid(let e): "\(e)"
+            case .impersonation(let claimed): "message claims to be from \"\(claimed)\""
+            case .forbiddenTopic(let t): "children may not publish \"\(t.rawValue)\""
+            }
+        }
+    }
+
+    /// Checks a line received on `sender`'s socket: a valid envelope, from
+    /// that sender, on a topic children may publish. A rejected line changes
+    /// nothing; the caller logs it and goes on with the next one.
+    public func accept(_ line: [UInt8], from sender: Role) -> Result<EnvelopeHeader, Rejection> {
+        let header: EnvelopeHeader
+        do {
+            header = try BusCodec.header(of: line)
+        } catch {
+            return .failure(.invalid(error))
+        }
+        guard header.from == sender.rawValue else { return .failure(.impersonation(claimed: header.from)) }
+        let topic = Topic(rawValue: header.type)!
+        if sender != .supervisor && [.config, .children, .shutdown].contains(topic) {
+            return .failure(.forbiddenTopic(topic))
+        }
+        return .success(header)
+    }
+
     /// Routes one line published by `sender` on `topic`: retains it if the
     /// topic is a state topic, and returns the subscribers to forward to
     /// (never the sender itself, except for topics it subscribes to from

@@ -109,19 +109,14 @@ final class Supervisor: @unchecked Sendable {
 
     private func receive(_ line: [UInt8], from role: Role) {
         let header: EnvelopeHeader
-        do {
-            header = try BusCodec.header(of: line)
-        } catch {
+        switch router.accept(line, from: role) {
+        case .success(let h): header = h
+        case .failure(let rejection):
             // A bad message is reported and dropped; the router and the child keep going.
-            logger.warning("invalid message on the bus", metadata: ["child": "\(role.rawValue)", "error": "\(error)"])
+            logger.warning("rejected message on the bus", metadata: ["child": "\(role.rawValue)", "error": "\(rejection)"])
             return
         }
         let topic = Topic(rawValue: header.type)!
-        if header.from != role.rawValue {
-            logger.warning(
-                "message claims another sender", metadata: ["child": "\(role.rawValue)", "from": "\(header.from)"])
-            return
-        }
         switch topic {
         case .hello:
             guard let hello = try? BusCodec.decode(HelloBody.self, from: line).body else {
@@ -135,9 +130,6 @@ final class Supervisor: @unchecked Sendable {
             return
         case .status:
             logStatus(line)
-        case .config, .children, .shutdown:
-            logger.warning("child may not publish this topic", metadata: ["child": "\(role.rawValue)", "topic": "\(topic.rawValue)"])
-            return
         default:
             break
         }

@@ -49,3 +49,32 @@ struct RouterTests {
         #expect(replay.map { String(decoding: $0, as: UTF8.self) } == ["d\n", "a\n"])
     }
 }
+
+struct RouterAcceptTests {
+    let router = Router()
+    func line(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func acceptsAValidEnvelopeFromItsSender() throws {
+        let header = try router.accept(line(#"{"v":1,"type":"nodes","from":"discovery","seq":3,"body":{}}"#), from: .discovery).get()
+        #expect(header.seq == 3)
+    }
+
+    @Test func invalidJSONIsRejectedAndTheNextLineStillRoutes() {
+        var r = Router()
+        _ = r.hello(from: .hashing, subscribe: [.nodes])
+        guard case .failure(.invalid) = r.accept(line("{\"v\":1,\"type\":"), from: .discovery) else {
+            Issue.record("truncated JSON accepted")
+            return
+        }
+        let good = line(#"{"v":1,"type":"nodes","from":"discovery","seq":4,"body":{}}"#)
+        #expect((try? r.accept(good, from: .discovery).get()) != nil)
+        #expect(r.route(topic: .nodes, from: .discovery, line: good).recipients == [.hashing])
+    }
+
+    @Test func aChildCannotImpersonateAnotherOrTheSupervisor() {
+        let forged = line(#"{"v":1,"type":"assignment","from":"hashing","seq":1,"body":{}}"#)
+        #expect(router.accept(forged, from: .dispatch) == .failure(.impersonation(claimed: "hashing")))
+        let config = line(#"{"v":1,"type":"config","from":"discovery","seq":1,"body":{}}"#)
+        #expect(router.accept(config, from: .discovery) == .failure(.forbiddenTopic(.config)))
+    }
+}
