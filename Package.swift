@@ -14,12 +14,18 @@ let package = Package(
     products: [
         .executable(name: "promshard", targets: ["promshard"]),
         .executable(name: "promshard-exec-file", targets: ["promshard-exec-file"]),
+        .executable(name: "promshard-exec-scp", targets: ["promshard-exec-scp"]),
+        .executable(name: "promshard-exec-ansible", targets: ["promshard-exec-ansible"]),
         .executable(name: "promshard-bench", targets: ["promshard-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries (Debian: libyaml-dev, libcurl4-openssl-dev)
@@ -44,25 +50,51 @@ let package = Package(
             dependencies: ["PromshardProtocol", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Bus", swiftSettings: strict),
 
+        .target(
+            name: "PromshardMetrics",
+            dependencies: [
+                "PromshardProtocol", .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Sources/Metrics", swiftSettings: strict),
+        .target(
+            name: "PromshardConsul",
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardBus",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Consul", swiftSettings: strict),
+        .target(
+            name: "PromshardHistory",
+            dependencies: ["PromshardProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/History", swiftSettings: strict),
+        .target(name: "PromshardZabbix", dependencies: ["PromshardProtocol"], path: "Sources/Zabbix", swiftSettings: strict),
+
         // MARK: Child roles, in the order data flows through them
         .target(
             name: "PromshardDiscovery",
-            dependencies: ["PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardBus"],
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardBus", "PromshardConsul",
+                "PromshardMetrics",
+            ],
             path: "Sources/Discovery", swiftSettings: strict),
         .target(
             name: "PromshardHashingRole",
-            dependencies: ["PromshardProtocol", "PromshardConfig", "PromshardHashing", "PromshardBus"],
+            dependencies: ["PromshardProtocol", "PromshardConfig", "PromshardHashing", "PromshardBus", "PromshardMetrics"],
             path: "Sources/HashingRole", swiftSettings: strict),
         .target(
             name: "PromshardDispatch",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardBus",
+                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardHistory", "PromshardMetrics",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Sources/Dispatch", swiftSettings: strict),
         .target(
             name: "PromshardHealth",
-            dependencies: ["PromshardProtocol", "PromshardConfig", "PromshardBus"],
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardMetrics", "PromshardZabbix",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Sources/Health", swiftSettings: strict),
 
         // MARK: The promshard executable: CLI + supervisor
@@ -70,7 +102,8 @@ let package = Package(
             name: "promshard",
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardDiscovery",
-                "PromshardHashingRole", "PromshardDispatch", "PromshardHealth",
+                "PromshardHashingRole", "PromshardDispatch", "PromshardHealth", "PromshardHistory", "PromshardConsul",
+                "PromshardMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,6 +117,14 @@ let package = Package(
             name: "promshard-exec-file",
             dependencies: ["PromshardExecutorKit", "PromshardProtocol", "PromshardCurl"],
             path: "Sources/Executors/File", swiftSettings: strict),
+        .executableTarget(
+            name: "promshard-exec-scp",
+            dependencies: ["PromshardExecutorKit", "PromshardProtocol", "PromshardCurl"],
+            path: "Sources/Executors/Scp", swiftSettings: strict),
+        .executableTarget(
+            name: "promshard-exec-ansible",
+            dependencies: ["PromshardExecutorKit", "PromshardProtocol", "PromshardCurl"],
+            path: "Sources/Executors/Ansible", swiftSettings: strict),
 
         // MARK: Benchmarks (build with -c release)
         .executableTarget(
@@ -92,6 +133,10 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "PromshardTestSupport", path: "Tests/Support", swiftSettings: strict),
+        .target(
+            name: "ConsulSimulator",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/ConsulSimulator", swiftSettings: strict),
         .testTarget(name: "ProtocolTests", dependencies: ["PromshardProtocol", "PromshardBus"]),
         .testTarget(name: "ConfigTests", dependencies: ["PromshardConfig"]),
         .testTarget(name: "HashingTests", dependencies: ["PromshardHashing"]),
@@ -104,6 +149,20 @@ let package = Package(
         .testTarget(
             name: "HashingRoleTests", dependencies: ["PromshardHashingRole", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
+        .testTarget(name: "HistoryTests", dependencies: ["PromshardHistory", "PromshardProtocol"]),
+        .testTarget(
+            name: "ExecutorIntegrationTests",
+            dependencies: ["PromshardDispatch", "PromshardProtocol", "PromshardTestSupport", "PromshardHistory"]),
+        .testTarget(
+            name: "ConsulTests",
+            dependencies: [
+                "PromshardConsul", "PromshardConfig", "PromshardProtocol", "ConsulSimulator", "PromshardTestSupport",
+            ]),
+        .testTarget(
+            name: "HealthIntegrationTests",
+            dependencies: [
+                "PromshardZabbix", "PromshardMetrics", "PromshardHealth", "PromshardProtocol", "PromshardTestSupport",
+            ]),
         .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
     ]
