@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import Logging
 import PromshardProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The child side of the bus: one socket to the supervisor, inherited as a
 /// file descriptor named by `PROMSHARD_BUS_FD`.
@@ -22,7 +23,8 @@ public final class ChildBus: @unchecked Sendable {
 
     /// Opens the inherited socket.
     public init(role: Role) throws {
-        guard let value = ProcessInfo.processInfo.environment[Self.fdEnvironment], let fd = Int32(value) else {
+        guard let value = ProcessInfo.processInfo.environment[Self.fdEnvironment], let fd = Int32(value)
+        else {
             throw BusError.noBusDescriptor
         }
         self.role = role
@@ -41,7 +43,8 @@ public final class ChildBus: @unchecked Sendable {
         do {
             return socket.send(try BusCodec.encode(Envelope(type: topic, from: role, seq: n, body: body)))
         } catch {
-            logger.error("cannot encode message", metadata: ["topic": "\(topic.rawValue)", "error": "\(error)"])
+            logger.error(
+                "cannot encode message", metadata: ["topic": "\(topic.rawValue)", "error": "\(error)"])
             return false
         }
     }
@@ -63,10 +66,12 @@ public final class ChildBus: @unchecked Sendable {
                         let header = try BusCodec.header(of: line)
                         continuation.yield(Message(header: header, line: line))
                     } catch {
-                        logger.warning("dropping bad message from supervisor", metadata: ["error": "\(error)"])
+                        logger.warning(
+                            "dropping bad message from supervisor", metadata: ["error": "\(error)"])
                     }
                 case .oversized(let size):
-                    logger.warning("dropping oversized message from supervisor", metadata: ["bytes": "\(size)"])
+                    logger.warning(
+                        "dropping oversized message from supervisor", metadata: ["bytes": "\(size)"])
                 case .closed:
                     onSupervisorGone()
                     exit(0)

@@ -1,8 +1,9 @@
+import Foundation
+import PromshardProtocol
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import PromshardProtocol
 
 /// One end of a Unix-domain stream socket carrying JSON lines.
 ///
@@ -33,7 +34,8 @@ public final class LineSocket: @unchecked Sendable {
     /// A connected pair, both ends close-on-exec: (parent end, child end).
     public static func pair() throws -> (LineSocket, LineSocket) {
         var fds: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0
+        else {
             throw BusError.system("socketpair", errno)
         }
         return (LineSocket(fd: fds[0]), LineSocket(fd: fds[1]))

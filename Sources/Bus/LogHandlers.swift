@@ -1,8 +1,9 @@
+import Foundation
+import Logging
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import Logging
 
 /// Output format of the logs on stderr.
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -39,8 +40,10 @@ public struct StderrLogHandler: LogHandler {
         if let error = event.error { fields["error"] = "\(error)" }
         let line: String
         switch format {
-        case .logfmt: line = Self.logfmt(level: event.level, role: role, message: "\(event.message)", fields: fields)
-        case .json: line = Self.json(level: event.level, role: role, message: "\(event.message)", fields: fields)
+        case .logfmt:
+            line = Self.logfmt(level: event.level, role: role, message: "\(event.message)", fields: fields)
+        case .json:
+            line = Self.json(level: event.level, role: role, message: "\(event.message)", fields: fields)
         }
         StderrWriter.write(line + "\n")
     }
@@ -52,12 +55,14 @@ public struct StderrLogHandler: LogHandler {
         var seconds = ts.tv_sec
         gmtime_r(&seconds, &t)
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+            t.tm_hour,
             t.tm_min, t.tm_sec, ts.tv_nsec / 1_000_000)
     }
 
     /// Formats one logfmt line (pure apart from the timestamp).
-    static func logfmt(level: Logger.Level, role: String, message: String, fields: Logger.Metadata) -> String {
+    static func logfmt(level: Logger.Level, role: String, message: String, fields: Logger.Metadata) -> String
+    {
         var parts = ["ts=\(timestamp())", "level=\(level)", "role=\(role)", "msg=\(logfmtValue(message))"]
         for key in fields.keys.sorted() {
             parts.append("\(key)=\(logfmtValue("\(fields[key]!)"))")
@@ -67,10 +72,13 @@ public struct StderrLogHandler: LogHandler {
 
     /// Quotes a logfmt value when it needs quoting.
     static func logfmtValue(_ s: String) -> String {
-        let needsQuotes = s.isEmpty || s.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" || $0 == "\\" }
+        let needsQuotes =
+            s.isEmpty || s.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" || $0 == "\\" }
         guard needsQuotes else { return s }
-        let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+            of: "\"", with: "\\\""
+        )
+        .replacingOccurrences(of: "\n", with: "\\n")
         return "\"\(escaped)\""
     }
 

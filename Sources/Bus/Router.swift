@@ -8,11 +8,14 @@ import PromshardProtocol
 public struct Router: Sendable {
     /// Replay order: what a (re)connecting child needs first comes first.
     public static let replayOrder: [Topic] = [
-        .config, .children, .dispatchResult, .assignment, .nodes, .targets, .status,
+        .config, .children, .leader, .dispatchResult, .assignment, .nodes, .targets, .status,
     ]
 
     private var subscriptions: [Role: Set<Topic>] = [:]
     private var retained: [Topic: [UInt8]] = [:]
+    /// `metrics` is retained per sender (every process has its own snapshot),
+    /// replayed after the other topics in role order.
+    private var retainedMetrics: [Role: [UInt8]] = [:]
 
     public init() {}
 
@@ -28,7 +31,11 @@ public struct Router: Sendable {
     /// retained lines to replay to it, in ``replayOrder``.
     public mutating func hello(from role: Role, subscribe topics: [Topic]) -> [[UInt8]] {
         subscriptions[role] = Set(topics)
-        return Self.replayOrder.filter { topics.contains($0) }.compactMap { retained[$0] }
+        var lines = Self.replayOrder.filter { topics.contains($0) }.compactMap { retained[$0] }
+        if topics.contains(.metrics) {
+            lines += Role.allCases.filter { $0 != role }.compactMap { retainedMetrics[$0] }
+        }
+        return lines
     }
 
     /// Forgets a child's subscriptions (it exited); its retained messages stay.
@@ -75,7 +82,11 @@ public struct Router: Sendable {
     /// others: a child does not hear its own publications).
     public mutating func route(topic: Topic, from sender: Role, line: [UInt8]) -> Decision {
         let keep = topic.isRetained
-        if keep { retained[topic] = line }
+        if topic == .metrics {
+            retainedMetrics[sender] = line
+        } else if keep {
+            retained[topic] = line
+        }
         let recipients = Role.children.filter { $0 != sender && subscriptions[$0]?.contains(topic) == true }
         return Decision(recipients: recipients, retained: keep)
     }
@@ -84,5 +95,7 @@ public struct Router: Sendable {
     public func retainedLine(_ topic: Topic) -> [UInt8]? { retained[topic] }
 
     /// Whether `role` subscribes to `topic`.
-    public func subscribes(_ role: Role, to topic: Topic) -> Bool { subscriptions[role]?.contains(topic) == true }
+    public func subscribes(_ role: Role, to topic: Topic) -> Bool {
+        subscriptions[role]?.contains(topic) == true
+    }
 }

@@ -1,7 +1,8 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Dispatch
 
 /// Delivers POSIX signals as an `AsyncStream` (the default action of each
 /// listed signal is replaced by ignoring it, then a dispatch source watches it).

@@ -9,7 +9,9 @@ public actor DiscoveryEngine {
     public struct Sinks: Sendable {
         public var nodes: @Sendable (NodesBody) -> Void
         public var targets: @Sendable (TargetsBody) -> Void
-        public init(nodes: @escaping @Sendable (NodesBody) -> Void, targets: @escaping @Sendable (TargetsBody) -> Void) {
+        public init(
+            nodes: @escaping @Sendable (NodesBody) -> Void, targets: @escaping @Sendable (TargetsBody) -> Void
+        ) {
             self.nodes = nodes
             self.targets = targets
         }
@@ -57,7 +59,9 @@ public actor DiscoveryEngine {
         while !Task.isCancelled {
             await withTaskGroup(of: (String, String?).self) { group in
                 for c in service.collectors.static {
-                    group.addTask { (c.name, await Probe.run(address: c.address, port: c.port, check: check)) }
+                    group.addTask {
+                        (c.name, await Probe.run(address: c.address, port: c.port, check: check))
+                    }
                 }
                 for await (name, error) in group {
                     record(service: service, collector: name, error: error)
@@ -83,7 +87,9 @@ public actor DiscoveryEngine {
         var tracker = health[service.name]?[collector] ?? HealthTracker()
         let check = service.collectors.healthCheck
         let wasProbed = tracker.probed
-        if tracker.record(success: error == nil, error: error, fall: check.fall, rise: check.rise) || !wasProbed {
+        if tracker.record(success: error == nil, error: error, fall: check.fall, rise: check.rise)
+            || !wasProbed
+        {
             let state = tracker.healthy ? "healthy" : "unhealthy"
             var metadata: Logger.Metadata = ["service": "\(service.name)", "collector": "\(collector)"]
             if let error { metadata["error"] = "\(error)" }
@@ -97,7 +103,9 @@ public actor DiscoveryEngine {
         let (groups, errors) = reader.refresh(patterns: service.targets.files, service: service.name)
         files[service.name] = reader
         if errors != fileErrors[service.name] ?? [] {
-            for e in errors { logger.warning("bad target file", metadata: ["file": "\(e.source)", "error": "\(e.message)"]) }
+            for e in errors {
+                logger.warning("bad target file", metadata: ["file": "\(e.source)", "error": "\(e.message)"])
+            }
         }
         fileGroups[service.name] = groups
         fileErrors[service.name] = errors
@@ -124,7 +132,8 @@ public actor DiscoveryEngine {
         for service in config?.services ?? [] {
             var groups: [TargetGroup] = []
             if !service.targets.static.isEmpty {
-                groups.append(TargetGroup(targets: service.targets.static, labels: service.targets.staticLabels))
+                groups.append(
+                    TargetGroup(targets: service.targets.static, labels: service.targets.staticLabels))
             }
             groups += fileGroups[service.name] ?? []
             services[service.name] = groups
@@ -170,7 +179,9 @@ public actor DiscoveryEngine {
             let check = service.collectors.healthCheck
             await withTaskGroup(of: (String, String?).self) { group in
                 for c in service.collectors.static {
-                    group.addTask { (c.name, await Probe.run(address: c.address, port: c.port, check: check)) }
+                    group.addTask {
+                        (c.name, await Probe.run(address: c.address, port: c.port, check: check))
+                    }
                 }
                 for await (name, error) in group { record(service: service, collector: name, error: error) }
             }

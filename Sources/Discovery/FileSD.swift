@@ -44,7 +44,9 @@ public enum FileSD {
         }
         var groups: [TargetGroup] = []
         for (i, item) in items.enumerated() {
-            guard case .object(let object) = item else { throw ParseError(message: "[\(i)]: expected a mapping") }
+            guard case .object(let object) = item else {
+                throw ParseError(message: "[\(i)]: expected a mapping")
+            }
             for key in object.keys where key != "targets" && key != "labels" {
                 throw ParseError(message: "[\(i)]: unknown key \"\(key)\" (expected targets, labels)")
             }
@@ -69,7 +71,8 @@ public enum FileSD {
                     switch v {
                     case .string(let s): labels[name] = s
                     case .number, .bool:
-                        throw ParseError(message: "[\(i)].labels.\(name): label values must be strings (quote them)")
+                        throw ParseError(
+                            message: "[\(i)].labels.\(name): label values must be strings (quote them)")
                     default: throw ParseError(message: "[\(i)].labels.\(name): expected a string")
                     }
                 }

@@ -18,7 +18,8 @@ public enum Probe {
         let timeout = check.timeout
         return await runBlocking {
             do {
-                let response = try HTTPClient.request(method: "GET", url: url, timeout: timeout, maxBodyBytes: 4096)
+                let response = try HTTPClient.request(
+                    method: "GET", url: url, timeout: timeout, maxBodyBytes: 4096)
                 return (200..<300).contains(response.status) ? nil : "HTTP \(response.status) from \(url)"
             } catch {
                 return "\(url): \(error)"

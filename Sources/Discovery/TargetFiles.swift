@@ -1,8 +1,9 @@
+import Foundation
+import PromshardProtocol
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import PromshardProtocol
 
 /// Reads file_sd target files matched by glob patterns, re-reading a file
 /// only when its size, mtime or inode changed.
@@ -29,7 +30,9 @@ public struct TargetFiles: Sendable {
 
     /// Re-scans `patterns` and returns the groups of every matched file (in
     /// path order) and the errors of the files whose content was rejected.
-    public mutating func refresh(patterns: [String], service: String) -> (groups: [TargetGroup], errors: [SourceError]) {
+    public mutating func refresh(patterns: [String], service: String) -> (
+        groups: [TargetGroup], errors: [SourceError]
+    ) {
         let paths = Set(patterns.flatMap(Self.glob)).sorted()
         var seen: [String: Entry] = [:]
         var groups: [TargetGroup] = []
@@ -49,7 +52,8 @@ public struct TargetFiles: Sendable {
             }
             if let good = entry.lastGood { groups += good }
             if let error = entry.error {
-                let kept = entry.lastGood == nil ? "no earlier content to keep" : "keeping its last good content"
+                let kept =
+                    entry.lastGood == nil ? "no earlier content to keep" : "keeping its last good content"
                 errors.append(SourceError(service: service, source: path, message: "\(error); \(kept)"))
             }
             seen[path] = entry

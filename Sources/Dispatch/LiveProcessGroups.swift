@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// The process groups of the executors running right now, so that the
 /// dispatch child can kill them all when it has to exit at once (its

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// Finds the executable of an executor: the built-in names (`file`, `scp`,
 /// `ansible`) are the `promshard-exec-<name>` binaries installed next to

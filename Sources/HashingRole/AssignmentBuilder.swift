@@ -14,7 +14,8 @@ public enum AssignmentBuilder {
     /// With no healthy collector the previous assignment is kept (and says
     /// so): a discovery blink never empties the fleet.
     public static func build(
-        service: ServiceConfig, collectors: [CollectorState], groups: [TargetGroup], previous: ServiceAssignment?
+        service: ServiceConfig, collectors: [CollectorState], groups: [TargetGroup],
+        previous: ServiceAssignment?
     ) -> ServiceAssignment {
         let healthy = collectors.filter(\.healthy).sorted { $0.name < $1.name }
         var ids: [String] = []
@@ -33,7 +34,8 @@ public enum AssignmentBuilder {
                 return kept
             }
             return ServiceAssignment(
-                service: service.name, collectors: [], targetCount: ids.count, replicas: 0, moved: 0, idealMoved: 0,
+                service: service.name, collectors: [], targetCount: ids.count, replicas: 0, moved: 0,
+                idealMoved: 0,
                 keptPrevious: "no healthy collector and no earlier assignment: nothing to dispatch",
                 warnings: ["no healthy collector"])
         }
@@ -70,7 +72,8 @@ public enum AssignmentBuilder {
             service: service.name, collectors: collectorsOut, targetCount: ids.count, replicas: plan.replicas,
             moved: 0, idealMoved: 0, keptPrevious: nil, warnings: plan.warnings)
         if let previous, !previous.collectors.isEmpty {
-            let movement = MovementAccounting.measure(previous: owners(of: previous), current: owners(of: result))
+            let movement = MovementAccounting.measure(
+                previous: owners(of: previous), current: owners(of: result))
             result.moved = movement.moved
             result.idealMoved = movement.ideal
         }

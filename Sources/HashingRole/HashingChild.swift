@@ -29,13 +29,16 @@ public enum HashingChild {
                 default: continue
                 }
             } catch {
-                logger.error("cannot decode message", metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
+                logger.error(
+                    "cannot decode message",
+                    metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
                 continue
             }
             guard let config, let nodes, let targets else { continue }
             let clock = ContinuousClock()
             let started = clock.now
-            let services = AssignmentBuilder.buildAll(config: config, nodes: nodes, targets: targets, previous: current)
+            let services = AssignmentBuilder.buildAll(
+                config: config, nodes: nodes, targets: targets, previous: current)
             if let current, AssignmentBuilder.samePlacement(current.services, services) { continue }
             let body = AssignmentBody(version: (current?.version ?? 0) + 1, services: services)
             current = body
@@ -43,7 +46,8 @@ public enum HashingChild {
             let elapsed = clock.now - started
             for s in services {
                 var metadata: Logger.Metadata = [
-                    "version": "\(body.version)", "service": "\(s.service)", "collectors": "\(s.collectors.count)",
+                    "version": "\(body.version)", "service": "\(s.service)",
+                    "collectors": "\(s.collectors.count)",
                     "targets": "\(s.targetCount)", "moved": "\(s.moved)", "ideal_moved": "\(s.idealMoved)",
                     "took": "\(elapsed)",
                 ]

@@ -20,7 +20,9 @@ public struct StatusBuilder: Sendable {
         var reasons: [String] = []
         let kids = children?.children ?? []
         let up = kids.filter(\.running).count
-        for child in kids where !child.running { reasons.append("child \(child.role.rawValue) is not running") }
+        for child in kids where !child.running {
+            reasons.append("child \(child.role.rawValue) is not running")
+        }
         if kids.isEmpty { reasons.append("no word from the supervisor yet") }
 
         var services: [ServiceStatus] = []
@@ -32,8 +34,12 @@ public struct StatusBuilder: Sendable {
             let records = dispatch?.last[service.name].map { Array($0.values) } ?? []
             let ok = records.filter { $0.status == .ok }.count
             let failed = records.count - ok
-            let errors = (targets?.errors ?? []).filter { $0.service == service.name }.map { "\($0.source): \($0.message)" }
-            if nodes != nil && healthy == 0 { reasons.append("service \(service.name): no healthy collector") }
+            let errors = (targets?.errors ?? []).filter { $0.service == service.name }.map {
+                "\($0.source): \($0.message)"
+            }
+            if nodes != nil && healthy == 0 {
+                reasons.append("service \(service.name): no healthy collector")
+            }
             if failed > 0 && ok == 0 { reasons.append("service \(service.name): no successful delivery") }
             services.append(
                 ServiceStatus(
@@ -42,6 +48,7 @@ public struct StatusBuilder: Sendable {
         }
         return StatusBody(
             healthy: reasons.isEmpty, reasons: reasons, childrenUp: up, childrenTotal: kids.count,
-            assignmentVersion: assignment?.version, deliveredVersion: dispatch?.deliveredVersion, services: services)
+            assignmentVersion: assignment?.version, deliveredVersion: dispatch?.deliveredVersion,
+            services: services)
     }
 }

@@ -42,7 +42,12 @@ public struct CollectorState: Codable, Sendable, Hashable {
 /// `nodes`: collectors of every service.
 public struct NodesBody: Codable, Sendable, Equatable {
     public var services: [String: [CollectorState]]
-    public init(services: [String: [CollectorState]]) { self.services = services }
+    /// Collector sources that failed (e.g. Consul unreachable); their last known collectors are kept.
+    public var errors: [SourceError]
+    public init(services: [String: [CollectorState]], errors: [SourceError] = []) {
+        self.services = services
+        self.errors = errors
+    }
 }
 
 /// A file_sd target group: targets sharing one label set.
@@ -239,10 +244,13 @@ public struct StatusBody: Codable, Sendable, Equatable {
     public var assignmentVersion: UInt64?
     public var deliveredVersion: UInt64?
     public var services: [ServiceStatus]
+    /// The Consul leader lock as this instance sees it (nil before the first `leader` message).
+    public var leader: LeaderBody?
     public init(
         healthy: Bool, reasons: [String], childrenUp: Int, childrenTotal: Int, assignmentVersion: UInt64?,
-        deliveredVersion: UInt64?, services: [ServiceStatus]
+        deliveredVersion: UInt64?, services: [ServiceStatus], leader: LeaderBody? = nil
     ) {
+        self.leader = leader
         self.healthy = healthy
         self.reasons = reasons
         self.childrenUp = childrenUp

@@ -25,7 +25,9 @@ public enum BusCodec {
     }
 
     /// Decodes a whole envelope with a typed body.
-    public static func decode<Body>(_ type: Body.Type, from line: [UInt8]) throws(EnvelopeError) -> Envelope<Body> {
+    public static func decode<Body>(_ type: Body.Type, from line: [UInt8]) throws(EnvelopeError) -> Envelope<
+        Body
+    > {
         do {
             return try JSONDecoder().decode(Envelope<Body>.self, from: Data(line))
         } catch {
@@ -50,6 +52,8 @@ public enum BusCodec {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        keys.isEmpty
+            ? "top level"
+            : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 }

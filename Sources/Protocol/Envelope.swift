@@ -44,7 +44,8 @@ public enum EnvelopeError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidJSON(let why): "invalid JSON on the bus: \(why)"
-        case .unsupportedVersion(let v): "unsupported envelope version \(v) (this build speaks \(busProtocolVersion))"
+        case .unsupportedVersion(let v):
+            "unsupported envelope version \(v) (this build speaks \(busProtocolVersion))"
         case .unknownTopic(let t): "unknown topic \"\(t)\""
         }
     }

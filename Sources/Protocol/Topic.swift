@@ -19,11 +19,15 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case children
     /// Ask a child to stop cleanly (supervisor → child).
     case shutdown
+    /// Who holds the Consul leader lock (discovery → dispatch, health).
+    case leader
+    /// A process's metric snapshot (every process → health; retained per sender).
+    case metrics
 
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
-        case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children: true
+        case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics: true
         case .hello, .shutdown: false
         }
     }

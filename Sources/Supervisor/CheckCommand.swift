@@ -11,13 +11,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var configOption: ConfigOption
 
     func run() async throws {
-        let config: PromshardConfig
-        do {
-            config = try ConfigLoader.load(path: configOption.config)
-        } catch {
-            printErrors(error)
-            throw ExitCode(1)
-        }
+        let config = try configOption.load()
         var problems: [String] = []
         for (i, service) in config.services.enumerated() {
             if let problem = ExecutorLocator.problem(with: service.dispatch.executor) {

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import PromshardBus
@@ -10,10 +7,15 @@ import PromshardHashingRole
 import PromshardHealth
 import PromshardProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `promshard child <role>`: a child process, started only by `promshard run`.
 struct ChildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "child", abstract: "Run one child role (started by `promshard run`).", shouldDisplay: false)
+        commandName: "child", abstract: "Run one child role (started by `promshard run`).",
+        shouldDisplay: false)
 
     @Argument(help: "discovery, hashing, dispatch or health.")
     var role: String
@@ -24,7 +26,8 @@ struct ChildCommand: AsyncParsableCommand {
         guard let role = Role(rawValue: role), role != .supervisor else {
             throw ValidationError("unknown role \(role)")
         }
-        bootstrapLogging(role: role.rawValue, format: logOptions.logFormat.format, level: logOptions.logLevel.level)
+        bootstrapLogging(
+            role: role.rawValue, format: logOptions.logFormat.format, level: logOptions.logLevel.level)
         let bus: ChildBus
         do {
             bus = try ChildBus(role: role)

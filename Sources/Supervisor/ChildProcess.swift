@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import PromshardBus
 import PromshardProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A running child: the same binary re-executed as `promshard child <role>`,
 /// connected to the supervisor by a socketpair whose child end is fd 3.
@@ -42,7 +43,9 @@ struct ChildProcess {
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] { sigaddset(&defaults, sig) }
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] {
+            sigaddset(&defaults, sig)
+        }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)

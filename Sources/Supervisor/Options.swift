@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Logging
 import PromshardBus
+import PromshardConfig
 
 /// Logging options shared by `run` and `child`.
 struct LogOptions: ParsableArguments {
@@ -28,4 +30,15 @@ enum LogLevelArgument: String, ExpressibleByArgument, CaseIterable {
 struct ConfigOption: ParsableArguments {
     @Option(name: [.short, .long], help: "Path of the YAML config file.")
     var config: String = "promshard.yaml"
+
+    /// Loads and validates the config; on errors prints every one of them
+    /// on stderr and exits 1.
+    func load() throws -> PromshardConfig {
+        do {
+            return try ConfigLoader.load(path: config)
+        } catch {
+            for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
 }

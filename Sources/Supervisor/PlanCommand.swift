@@ -10,7 +10,8 @@ import PromshardProtocol
 /// assignment it would make, as JSON, without dispatching anything.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Probe, discover and print the assignment as JSON, without dispatching.")
+        commandName: "plan",
+        abstract: "Probe, discover and print the assignment as JSON, without dispatching.")
 
     @OptionGroup var configOption: ConfigOption
 
@@ -20,22 +21,19 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         // Probe results are in the JSON; keep stderr for real errors.
         bootstrapLogging(role: "plan", format: .logfmt, level: .error)
-        let config: PromshardConfig
-        do {
-            config = try ConfigLoader.load(path: configOption.config)
-        } catch {
-            printErrors(error)
-            throw ExitCode(1)
-        }
+        let config = try configOption.load()
         let (nodes, targets) = await DiscoveryEngine.snapshot(config)
-        let services = AssignmentBuilder.buildAll(config: config, nodes: nodes, targets: targets, previous: nil)
+        let services = AssignmentBuilder.buildAll(
+            config: config, nodes: nodes, targets: targets, previous: nil)
         let plan = Plan(
             services: services.map { s in
                 let states = nodes.services[s.service] ?? []
                 return Plan.Service(
                     name: s.service, targets: s.targetCount, replicas: s.replicas,
                     collectorsHealthy: states.filter(\.healthy).count, collectorsTotal: states.count,
-                    unhealthy: states.filter { !$0.healthy }.map { Plan.Unhealthy(name: $0.name, error: $0.lastError) },
+                    unhealthy: states.filter { !$0.healthy }.map {
+                        Plan.Unhealthy(name: $0.name, error: $0.lastError)
+                    },
                     note: s.keptPrevious, warnings: s.warnings,
                     collectors: s.collectors.map {
                         Plan.Collector(

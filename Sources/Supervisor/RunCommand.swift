@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import PromshardBus
 import PromshardConfig
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `promshard run`: the daemon, in the foreground (systemd style).
 struct RunCommand: AsyncParsableCommand {
@@ -15,30 +16,20 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logOptions: LogOptions
 
     func run() async throws {
-        bootstrapLogging(role: "supervisor", format: logOptions.logFormat.format, level: logOptions.logLevel.level)
-        let config: PromshardConfig
+        bootstrapLogging(
+            role: "supervisor", format: logOptions.logFormat.format, level: logOptions.logLevel.level)
+        let config = try configOption.load()
         do {
-            config = try ConfigLoader.load(path: configOption.config)
+            try FileManager.default.createDirectory(
+                atPath: config.stateDir, withIntermediateDirectories: true)
         } catch {
-            printErrors(error)
-            throw ExitCode(1)
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true)
-        } catch {
-            FileHandle.standardError.write(Data("promshard: cannot create state_dir \(config.stateDir): \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("promshard: cannot create state_dir \(config.stateDir): \(error)\n".utf8))
             throw ExitCode(1)
         }
         let supervisor = Supervisor(
             config: config, configPath: config.sourcePath, childArguments: logOptions.childArguments)
         let code = await supervisor.run()
         if code != 0 { throw ExitCode(code) }
-    }
-}
-
-/// Prints every config error on stderr, one per line.
-func printErrors(_ errors: ConfigErrors) {
-    for error in errors.errors {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
     }
 }

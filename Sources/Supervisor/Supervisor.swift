@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import Logging
 import PromshardBus
 import PromshardConfig
 import PromshardProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The supervisor of `promshard run`: spawns the four children, routes their
 /// messages, restarts the ones that die and stops them all on SIGTERM.
@@ -57,7 +58,8 @@ final class Supervisor: @unchecked Sendable {
     private var policy: RestartPolicy {
         let s = config.supervisor
         return RestartPolicy(
-            initial: s.backoffInitial, max: s.backoffMax, resetAfter: s.backoffReset, maxRestarts: s.maxRestarts,
+            initial: s.backoffInitial, max: s.backoffMax, resetAfter: s.backoffReset,
+            maxRestarts: s.maxRestarts,
             window: s.restartWindow)
     }
 
@@ -69,7 +71,10 @@ final class Supervisor: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
 
         logger.info(
-            "starting", metadata: ["config": "\(configPath)", "pid": "\(getpid())", "services": "\(config.services.count)"])
+            "starting",
+            metadata: [
+                "config": "\(configPath)", "pid": "\(getpid())", "services": "\(config.services.count)",
+            ])
         publishConfig()
         for role in Role.children { start(role) }
 
@@ -89,19 +94,24 @@ final class Supervisor: @unchecked Sendable {
             guard slots[role]?.generation == generation else { return }
             receive(line, from: role)
         case .oversized(let role, _, let bytes):
-            logger.warning("dropped oversized message", metadata: ["child": "\(role.rawValue)", "bytes": "\(bytes)"])
+            logger.warning(
+                "dropped oversized message", metadata: ["child": "\(role.rawValue)", "bytes": "\(bytes)"])
         case .exited(let role, let generation, let status):
             guard slots[role]?.generation == generation else { return }
             childExited(role, status: status)
         case .restartDue(let role, let generation):
-            guard !stopping, slots[role]?.generation == generation, slots[role]?.process == nil else { return }
+            guard !stopping, slots[role]?.generation == generation, slots[role]?.process == nil else {
+                return
+            }
             start(role)
         case .signal(let sig):
             if sig == SIGHUP { reload() } else { stop(reason: signalName(sig), code: 0) }
         case .graceExpired:
             for (role, slot) in slots {
                 guard let process = slot.process else { continue }
-                logger.warning("child did not stop within the grace period, killing", metadata: ["child": "\(role.rawValue)"])
+                logger.warning(
+                    "child did not stop within the grace period, killing",
+                    metadata: ["child": "\(role.rawValue)"])
                 process.signal(SIGKILL)
             }
         }
@@ -113,7 +123,9 @@ final class Supervisor: @unchecked Sendable {
         case .success(let h): header = h
         case .failure(let rejection):
             // A bad message is reported and dropped; the router and the child keep going.
-            logger.warning("rejected message on the bus", metadata: ["child": "\(role.rawValue)", "error": "\(rejection)"])
+            logger.warning(
+                "rejected message on the bus",
+                metadata: ["child": "\(role.rawValue)", "error": "\(rejection)"])
             return
         }
         let topic = Topic(rawValue: header.type)!
@@ -147,7 +159,8 @@ final class Supervisor: @unchecked Sendable {
     /// Publishes a message from the supervisor itself.
     private func publish<Body: Codable & Sendable>(_ topic: Topic, _ body: Body) {
         seq += 1
-        guard let line = try? BusCodec.encode(Envelope(type: topic, from: .supervisor, seq: seq, body: body)) else {
+        guard let line = try? BusCodec.encode(Envelope(type: topic, from: .supervisor, seq: seq, body: body))
+        else {
             return
         }
         forward(router.route(topic: topic, from: .supervisor, line: line), line: line)
@@ -172,7 +185,8 @@ final class Supervisor: @unchecked Sendable {
         slot.generation += 1
         let generation = slot.generation
         do {
-            let process = try ChildProcess.spawn(role: role, executable: executable, extraArguments: childArguments)
+            let process = try ChildProcess.spawn(
+                role: role, executable: executable, extraArguments: childArguments)
             slot.process = process
             slot.startedWall = Int64(Date().timeIntervalSince1970 * 1000)
             slots[role] = slot
@@ -272,7 +286,9 @@ final class Supervisor: @unchecked Sendable {
             }
             config = fresh
             publishConfig()
-            logger.info("config reloaded", metadata: ["config": "\(configPath)", "services": "\(fresh.services.count)"])
+            logger.info(
+                "config reloaded",
+                metadata: ["config": "\(configPath)", "services": "\(fresh.services.count)"])
         } catch {
             for problem in error.errors {
                 logger.error("invalid config, keeping the running one", metadata: ["error": "\(problem)"])
@@ -281,7 +297,9 @@ final class Supervisor: @unchecked Sendable {
     }
 
     private func logStatus(_ line: [UInt8]) {
-        guard let status = try? BusCodec.decode(StatusBody.self, from: line).body, status != lastStatus else { return }
+        guard let status = try? BusCodec.decode(StatusBody.self, from: line).body, status != lastStatus else {
+            return
+        }
         lastStatus = status
         var metadata: Logger.Metadata = [
             "healthy": "\(status.healthy)",

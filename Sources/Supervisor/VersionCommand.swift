@@ -6,6 +6,8 @@ struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
 
     func run() {
-        print("promshard \(promshardVersion) (bus protocol \(busProtocolVersion), executor protocol \(executorProtocolVersion))")
+        print(
+            "promshard \(promshardVersion) (bus protocol \(busProtocolVersion), executor protocol \(executorProtocolVersion))"
+        )
     }
 }

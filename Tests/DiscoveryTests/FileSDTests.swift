@@ -6,8 +6,12 @@ import Testing
 struct FileSDTests {
     @Test func parsesJSONWithLabels() throws {
         let groups = try FileSD.parse(
-            Array(#"[{"targets":["a:1","b:2"],"labels":{"env":"prod"}},{"targets":["c:3"]}]"#.utf8), yaml: false)
-        #expect(groups == [TargetGroup(targets: ["a:1", "b:2"], labels: ["env": "prod"]), TargetGroup(targets: ["c:3"])])
+            Array(#"[{"targets":["a:1","b:2"],"labels":{"env":"prod"}},{"targets":["c:3"]}]"#.utf8),
+            yaml: false)
+        #expect(
+            groups == [
+                TargetGroup(targets: ["a:1", "b:2"], labels: ["env": "prod"]), TargetGroup(targets: ["c:3"]),
+            ])
     }
 
     @Test func parsesYAML() throws {
@@ -19,7 +23,10 @@ struct FileSDTests {
                 - c:3
             """
         let groups = try FileSD.parse(Array(yaml.utf8), yaml: true)
-        #expect(groups == [TargetGroup(targets: ["a:1", "b:2"], labels: ["env": "prod"]), TargetGroup(targets: ["c:3"])])
+        #expect(
+            groups == [
+                TargetGroup(targets: ["a:1", "b:2"], labels: ["env": "prod"]), TargetGroup(targets: ["c:3"]),
+            ])
     }
 
     @Test(arguments: [
@@ -126,7 +133,9 @@ struct HealthTrackerTests {
     }
 
     @Test func probeURLs() {
-        #expect(Probe.url(address: "10.0.0.1", port: 9090, path: "/-/healthy") == "http://10.0.0.1:9090/-/healthy")
+        #expect(
+            Probe.url(address: "10.0.0.1", port: 9090, path: "/-/healthy") == "http://10.0.0.1:9090/-/healthy"
+        )
         #expect(Probe.url(address: "::1", port: 9090, path: "-/ready") == "http://[::1]:9090/-/ready")
     }
 }

@@ -76,7 +76,8 @@ struct DeliverySchedulerTests {
     @Test func deliversOnlyChangedContentAndDrainsCollectorsThatDropOut() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let recorder = Recorder()
-        let scheduler = DeliveryScheduler(runner: { _, request, _ in recorder.run(request) }, publish: { _ in })
+        let scheduler = DeliveryScheduler(
+            runner: { _, request, _ in recorder.run(request) }, publish: { _ in })
         await scheduler.apply(config: config(), assignment: assignment(1, ["a": ["t1", "t2"], "b": ["t3"]]))
         #expect(await wait(recorder, calls: 2))
         // Same shares again: nothing to deliver.
@@ -94,7 +95,8 @@ struct DeliverySchedulerTests {
     @Test func aFailedDrainIsRedeliveredWhenTheOldShareComesBack() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let recorder = Recorder()
-        let scheduler = DeliveryScheduler(runner: { _, request, _ in recorder.run(request) }, publish: { _ in })
+        let scheduler = DeliveryScheduler(
+            runner: { _, request, _ in recorder.run(request) }, publish: { _ in })
         await scheduler.apply(config: config(), assignment: assignment(1, ["a": ["t1"], "b": ["t2"]]))
         #expect(await wait(recorder, calls: 2))
         recorder.fail("b", true)

@@ -12,7 +12,8 @@ struct RendererTests {
 
     @Test func equalInputInAnyOrderRendersByteIdentically() {
         let a = Renderer.render(groups)
-        let b = Renderer.render(groups.reversed().map { TargetGroup(targets: $0.targets.reversed(), labels: $0.labels) })
+        let b = Renderer.render(
+            groups.reversed().map { TargetGroup(targets: $0.targets.reversed(), labels: $0.labels) })
         #expect(a == b)
     }
 

@@ -21,7 +21,8 @@ struct PrometheusShardingTests {
             dir.remove()
         }
         for i in 0..<3 {
-            servers.append(try PrometheusServer(dir: dir.file("prom\(i)"), sdDirectory: dir.file("sd"), job: Self.job))
+            servers.append(
+                try PrometheusServer(dir: dir.file("prom\(i)"), sdDirectory: dir.file("sd"), job: Self.job))
         }
         // Sixty targets on closed loopback ports: Prometheus lists them as active (and down).
         let targets = (0..<60).map { "127.0.0.1:\(41000 + $0)" }
@@ -49,7 +50,8 @@ struct PrometheusShardingTests {
 
             """)
         daemon = try TestProcess(
-            try Binaries.path("promshard"), ["run", "--config", dir.file("promshard.yaml")], log: dir.file("promshard.log"))
+            try Binaries.path("promshard"), ["run", "--config", dir.file("promshard.yaml")],
+            log: dir.file("promshard.log"))
 
         func placement(_ live: [PrometheusServer]) -> [String: [Int]] {
             var owners: [String: [Int]] = [:]
@@ -103,4 +105,3 @@ struct PrometheusShardingTests {
         #expect(moved > 0)
     }
 }
-

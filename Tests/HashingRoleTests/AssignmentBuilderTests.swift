@@ -12,7 +12,8 @@ struct AssignmentBuilderTests {
 
     func collectors(_ n: Int, healthy: Set<Int>? = nil) -> [CollectorState] {
         (0..<n).map { i in
-            CollectorState(name: "c\(i):9090", address: "c\(i)", port: 9090, healthy: healthy?.contains(i) ?? true)
+            CollectorState(
+                name: "c\(i):9090", address: "c\(i)", port: 9090, healthy: healthy?.contains(i) ?? true)
         }
     }
 
@@ -22,7 +23,8 @@ struct AssignmentBuilderTests {
     ]
 
     @Test func everyTargetLandsOnExactlyOneCollectorWithItsLabels() {
-        let a = AssignmentBuilder.build(service: service(), collectors: collectors(3), groups: groups, previous: nil)
+        let a = AssignmentBuilder.build(
+            service: service(), collectors: collectors(3), groups: groups, previous: nil)
         #expect(a.collectors.count == 3)
         #expect(a.targetCount == 100)
         let owners = AssignmentBuilder.owners(of: a)
@@ -39,14 +41,17 @@ struct AssignmentBuilderTests {
 
     @Test func relabellingDoesNotMoveTargets() {
         let relabelled = groups.map { TargetGroup(targets: $0.targets, labels: ["team": "other"]) }
-        let a = AssignmentBuilder.build(service: service(), collectors: collectors(4), groups: groups, previous: nil)
-        let b = AssignmentBuilder.build(service: service(), collectors: collectors(4), groups: relabelled, previous: a)
+        let a = AssignmentBuilder.build(
+            service: service(), collectors: collectors(4), groups: groups, previous: nil)
+        let b = AssignmentBuilder.build(
+            service: service(), collectors: collectors(4), groups: relabelled, previous: a)
         #expect(AssignmentBuilder.owners(of: a) == AssignmentBuilder.owners(of: b))
         #expect(b.moved == 0)
     }
 
     @Test func noHealthyCollectorKeepsThePreviousAssignment() {
-        let a = AssignmentBuilder.build(service: service(), collectors: collectors(3), groups: groups, previous: nil)
+        let a = AssignmentBuilder.build(
+            service: service(), collectors: collectors(3), groups: groups, previous: nil)
         let blink = AssignmentBuilder.build(
             service: service(), collectors: collectors(3, healthy: []), groups: groups, previous: a)
         #expect(blink.collectors == a.collectors)
@@ -61,7 +66,8 @@ struct AssignmentBuilderTests {
     }
 
     @Test func losingACollectorMovesOnlyItsTargetsAndReportsIt() {
-        let a = AssignmentBuilder.build(service: service(), collectors: collectors(4), groups: groups, previous: nil)
+        let a = AssignmentBuilder.build(
+            service: service(), collectors: collectors(4), groups: groups, previous: nil)
         let b = AssignmentBuilder.build(
             service: service(), collectors: collectors(4, healthy: [0, 1, 2]), groups: groups, previous: a)
         let before = AssignmentBuilder.owners(of: a)
@@ -81,8 +87,12 @@ struct AssignmentBuilderTests {
     }
 
     @Test func duplicateTargetsAcrossGroupsKeepOneOwner() {
-        let dup = [TargetGroup(targets: ["a:1"], labels: ["x": "1"]), TargetGroup(targets: ["a:1"], labels: ["x": "2"])]
-        let a = AssignmentBuilder.build(service: service(), collectors: collectors(5), groups: dup, previous: nil)
+        let dup = [
+            TargetGroup(targets: ["a:1"], labels: ["x": "1"]),
+            TargetGroup(targets: ["a:1"], labels: ["x": "2"]),
+        ]
+        let a = AssignmentBuilder.build(
+            service: service(), collectors: collectors(5), groups: dup, previous: nil)
         let holders = a.collectors.filter { $0.targetCount > 0 }
         #expect(holders.count == 1)
         #expect(holders.first?.groups.count == 2)

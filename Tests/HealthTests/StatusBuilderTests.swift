@@ -4,7 +4,8 @@ import PromshardProtocol
 import Testing
 
 struct StatusBuilderTests {
-    func builder(running: Bool = true, healthy: Bool = true, delivery: DeliveryStatus = .ok) -> StatusBuilder {
+    func builder(running: Bool = true, healthy: Bool = true, delivery: DeliveryStatus = .ok) -> StatusBuilder
+    {
         var b = StatusBuilder()
         b.config = PromshardConfig(
             sourcePath: "/x.yaml", stateDir: "/var",
@@ -17,13 +18,16 @@ struct StatusBuilderTests {
             children: Role.children.map {
                 ChildInfo(role: $0, pid: 1, running: running || $0 != .hashing, restarts: 0, startedMs: 0)
             })
-        b.nodes = NodesBody(services: ["node": [CollectorState(name: "a:1", address: "a", port: 1, healthy: healthy)]])
+        b.nodes = NodesBody(services: [
+            "node": [CollectorState(name: "a:1", address: "a", port: 1, healthy: healthy)]
+        ])
         b.targets = TargetsBody(services: ["node": [TargetGroup(targets: ["t:1", "t:2", "t:1"])]])
         b.dispatch = DispatchResultBody(
             last: [
                 "node": [
                     "a:1": DeliveryRecord(
-                        service: "node", collector: "a:1", status: delivery, message: "", sha256: "", assignmentVersion: 1,
+                        service: "node", collector: "a:1", status: delivery, message: "", sha256: "",
+                        assignmentVersion: 1,
                         attempt: 1, startedMs: 0, durationMs: 1, targetCount: 2)
                 ]
             ], deliveredVersion: delivery == .ok ? 1 : nil)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import PromshardTestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The built `promshard` binary as an operator runs it: real processes,
 /// real signals, fake collectors on loopback, the real file executor.
@@ -49,7 +50,8 @@ struct SupervisorProcessTests {
 
     @Test func aRestartStormStopsEverythingWithANonZeroExit() async throws {
         let fleet = try Fleet()
-        try fleet.dir.write("promshard.yaml", fleet.config(supervisor: ", max_restarts: 3, restart_window: 60s"))
+        try fleet.dir.write(
+            "promshard.yaml", fleet.config(supervisor: ", max_restarts: 3, restart_window: 60s"))
         defer { fleet.tearDown() }
         let supervisor = try await started(fleet)
         var kills = 0
@@ -61,7 +63,9 @@ struct SupervisorProcessTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         let status = await fleet.daemon?.wait(timeout: .seconds(10))
-        #expect(status != nil && status != 0, "supervisor should give up non-zero, got \(String(describing: status))")
+        #expect(
+            status != nil && status != 0,
+            "supervisor should give up non-zero, got \(String(describing: status))")
         #expect(kills <= 5, "gave up only after \(kills) kills")
         #expect(ProcessTable.children(of: supervisor).isEmpty)
         #expect(fleet.daemon?.log.contains("restart storm") == true)
@@ -77,7 +81,8 @@ struct SupervisorProcessTests {
         let gone = await eventually(timeout: .seconds(2), every: .milliseconds(50)) {
             children.allSatisfy { !ProcessTable.alive($0) }
         }
-        #expect(gone, "children still alive 2s after the supervisor died: \(children.filter(ProcessTable.alive))")
+        #expect(
+            gone, "children still alive 2s after the supervisor died: \(children.filter(ProcessTable.alive))")
     }
 
     @Test func sigtermStopsEveryChildAndExitsZero() async throws {
@@ -112,7 +117,10 @@ struct SupervisorProcessTests {
         // A valid new config is taken on the next SIGHUP.
         try fleet.dir.write("promshard.yaml", fleet.config(extraTargets: ["10.8.8.8:9100"]))
         fleet.daemon?.signal(SIGHUP)
-        #expect(await eventually(timeout: .seconds(10)) { fleet.covered(by: ports, targets: more + ["10.8.8.8:9100"]) })
+        #expect(
+            await eventually(timeout: .seconds(10)) {
+                fleet.covered(by: ports, targets: more + ["10.8.8.8:9100"])
+            })
     }
 
     @Test func reloadIsTriggeredOnEveryCollectorThatReceivedAFile() async throws {

@@ -15,9 +15,13 @@ struct CodecTests {
     }
 
     @Test func theEnvelopeHasTheDesignedKeys() throws {
-        let line = try BusCodec.encode(Envelope(type: .shutdown, from: .supervisor, seq: 1, body: ShutdownBody(reason: "x")))
+        let line = try BusCodec.encode(
+            Envelope(type: .shutdown, from: .supervisor, seq: 1, body: ShutdownBody(reason: "x")))
         let text = String(decoding: line, as: UTF8.self)
-        #expect(text == "{\"body\":{\"reason\":\"x\"},\"from\":\"supervisor\",\"seq\":1,\"type\":\"shutdown\",\"v\":1}\n")
+        #expect(
+            text
+                == "{\"body\":{\"reason\":\"x\"},\"from\":\"supervisor\",\"seq\":1,\"type\":\"shutdown\",\"v\":1}\n"
+        )
     }
 
     @Test func invalidJSONIsReportedNotFatal() {
@@ -26,7 +30,8 @@ struct CodecTests {
 
     @Test func unknownTopicsAndVersionsAreRejected() {
         #expect(throws: EnvelopeError.unknownTopic("gossip")) {
-            try BusCodec.header(of: Array(#"{"v":1,"type":"gossip","from":"hashing","seq":1,"body":{}}"#.utf8))
+            try BusCodec.header(
+                of: Array(#"{"v":1,"type":"gossip","from":"hashing","seq":1,"body":{}}"#.utf8))
         }
         #expect(throws: EnvelopeError.unsupportedVersion(2)) {
             try BusCodec.header(of: Array(#"{"v":2,"type":"nodes","from":"hashing","seq":1,"body":{}}"#.utf8))
@@ -35,7 +40,9 @@ struct CodecTests {
 
     @Test func aBodyOfTheWrongShapeNamesThePath() {
         do {
-            _ = try BusCodec.decode(NodesBody.self, from: Array(#"{"v":1,"type":"nodes","from":"discovery","seq":1,"body":{"services":3}}"#.utf8))
+            _ = try BusCodec.decode(
+                NodesBody.self,
+                from: Array(#"{"v":1,"type":"nodes","from":"discovery","seq":1,"body":{"services":3}}"#.utf8))
             Issue.record("should have thrown")
         } catch {
             #expect("\(error)".contains("body.services"))
@@ -55,6 +62,7 @@ struct CodecTests {
 
     @Test func placeholdersExpand() {
         let c = ExecutorCollector(name: "h:9090", address: "h", port: 9090)
-        #expect(expandPlaceholders("/sd/{name}-{address}-{port}.json", collector: c) == "/sd/h:9090-h-9090.json")
+        #expect(
+            expandPlaceholders("/sd/{name}-{address}-{port}.json", collector: c) == "/sd/h:9090-h-9090.json")
     }
 }

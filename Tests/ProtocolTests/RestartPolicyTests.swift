@@ -20,13 +20,16 @@ struct RestartPolicyTests {
         var h = RestartPolicy.History()
         _ = policy.onExit(now: .seconds(0), ranFor: .seconds(1), history: &h)
         _ = policy.onExit(now: .seconds(2), ranFor: .seconds(1), history: &h)
-        #expect(policy.onExit(now: .seconds(100), ranFor: .seconds(90), history: &h) == .restart(after: .seconds(1)))
+        #expect(
+            policy.onExit(now: .seconds(100), ranFor: .seconds(90), history: &h)
+                == .restart(after: .seconds(1)))
     }
 
     @Test func theSixthExitWithinTheWindowGivesUp() {
         var h = RestartPolicy.History()
         for i in 0..<5 {
-            #expect(policy.onExit(now: .seconds(i), ranFor: .zero, history: &h) != .giveUp(restartsInWindow: 5))
+            #expect(
+                policy.onExit(now: .seconds(i), ranFor: .zero, history: &h) != .giveUp(restartsInWindow: 5))
         }
         #expect(policy.onExit(now: .seconds(10), ranFor: .zero, history: &h) == .giveUp(restartsInWindow: 5))
     }

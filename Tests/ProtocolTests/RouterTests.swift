@@ -55,7 +55,9 @@ struct RouterAcceptTests {
     func line(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     @Test func acceptsAValidEnvelopeFromItsSender() throws {
-        let header = try router.accept(line(#"{"v":1,"type":"nodes","from":"discovery","seq":3,"body":{}}"#), from: .discovery).get()
+        let header = try router.accept(
+            line(#"{"v":1,"type":"nodes","from":"discovery","seq":3,"body":{}}"#), from: .discovery
+        ).get()
         #expect(header.seq == 3)
     }
 

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// Where `swift build` put the products under test.
 public enum Binaries {
@@ -23,7 +24,8 @@ public enum Binaries {
     public static func path(_ name: String) throws -> String {
         let path = "\(productsDirectory)/\(name)"
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestSupportError("\(path) is missing: run `swift build` before `swift test` (make test does)")
+            throw TestSupportError(
+                "\(path) is missing: run `swift build` before `swift test` (make test does)")
         }
         return path
     }
@@ -54,16 +56,26 @@ public struct TempDir: Sendable {
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// Calls `body` with a sockaddr for 127.0.0.1:`port` (0 = any port).
+public func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+}
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 public func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
+    _ = withLoopbackAddress(port: 0) { bind(fd, $0, $1) }
     var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
     _ = withUnsafeMutablePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
     }

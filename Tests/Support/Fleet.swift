@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// A promshard daemon under test with fake collectors (``TinyHTTPServer``s)
 /// and the real `file` executor writing one file_sd file per collector.
@@ -53,7 +54,8 @@ public final class Fleet: @unchecked Sendable {
     /// Starts `promshard run`.
     public func start() throws {
         daemon = try TestProcess(
-            try Binaries.path("promshard"), ["run", "--config", dir.file("promshard.yaml"), "--log-level", "debug"],
+            try Binaries.path("promshard"),
+            ["run", "--config", dir.file("promshard.yaml"), "--log-level", "debug"],
             log: dir.file("promshard.log"))
     }
 
@@ -83,7 +85,10 @@ public final class Fleet: @unchecked Sendable {
     /// Stops everything and removes the directory.
     public func tearDown() {
         daemon?.kill9()
-        for pid in ProcessTable.all().filter({ $0.arguments.first?.hasSuffix("/promshard") == true && $0.arguments.contains(dir.file("promshard.yaml")) }).map(\.pid) {
+        for pid in ProcessTable.all().filter({
+            $0.arguments.first?.hasSuffix("/promshard") == true
+                && $0.arguments.contains(dir.file("promshard.yaml"))
+        }).map(\.pid) {
             kill(pid, SIGKILL)
         }
         collectors.forEach { $0.stop() }

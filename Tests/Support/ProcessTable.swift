@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// Reads the process table from /proc.
 public enum ProcessTable {
@@ -40,8 +41,10 @@ public enum ProcessTable {
 
     /// The pid of `promshard child <role>` under `parent`, if running.
     public static func child(_ role: String, of parent: Int32) -> Int32? {
-        children(of: parent).first { $0.arguments.count >= 3 && $0.arguments[1] == "child" && $0.arguments[2] == role }?
-            .pid
+        children(of: parent).first {
+            $0.arguments.count >= 3 && $0.arguments[1] == "child" && $0.arguments[2] == role
+        }?
+        .pid
     }
 
     /// Live processes whose executable path is `path`.
@@ -55,7 +58,9 @@ public final class TestProcess: @unchecked Sendable {
     public let process = Process()
     public let logPath: String
 
-    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws {
+    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:])
+        throws
+    {
         logPath = log
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -79,7 +84,9 @@ public final class TestProcess: @unchecked Sendable {
     /// Waits for the exit; returns the status, or nil on timeout.
     public func wait(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         return process.isRunning ? nil : process.terminationStatus
     }
 

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// A real Prometheus server (Debian package `prometheus`) on a loopback
 /// port, scraping one job from a file_sd file, with `--web.enable-lifecycle`.
@@ -70,7 +71,8 @@ public final class PrometheusServer: @unchecked Sendable {
             let data = json["data"] as? [String: Any], let active = data["activeTargets"] as? [[String: Any]]
         else { throw TestSupportError("cannot read targets of prometheus on \(port)") }
         return active.compactMap { t in
-            guard (t["scrapePool"] as? String) == job, let labels = t["discoveredLabels"] as? [String: String] else {
+            guard (t["scrapePool"] as? String) == job, let labels = t["discoveredLabels"] as? [String: String]
+            else {
                 return nil
             }
             return labels["__address__"]
@@ -91,15 +93,7 @@ public enum HTTPGet {
         defer { close(fd) }
         var tv = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let rc = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
         guard rc == 0 else { throw TestSupportError("connect 127.0.0.1:\(port) failed") }
         let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
@@ -112,7 +106,9 @@ public enum HTTPGet {
         }
         let text = String(decoding: response.prefix(64), as: UTF8.self)
         let parts = text.split(separator: " ")
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw TestSupportError("bad HTTP response") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw TestSupportError("bad HTTP response")
+        }
         let separator: [UInt8] = [13, 10, 13, 10]
         var bodyStart = response.count
         if response.count >= 4 {

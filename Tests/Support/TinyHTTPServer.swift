@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// A minimal HTTP/1.0-style server on 127.0.0.1 for tests: answers every
 /// request with a fixed status and records the request lines. Stopping it
@@ -39,15 +40,7 @@ public final class TinyHTTPServer: @unchecked Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let rc = withLoopbackAddress(port: port) { bind(fd, $0, $1) }
         guard rc == 0, listen(fd, 64) == 0 else {
             close(fd)
             throw TestSupportError("cannot listen on 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
@@ -107,7 +100,8 @@ public final class TinyHTTPServer: @unchecked Sendable {
         let status = statusCode
         lock.unlock()
         let body = status == 200 ? "OK\n" : "status \(status)\n"
-        let response = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let response =
+            "HTTP/1.1 \(status) X\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = response.withCString { write(client, $0, strlen($0)) }
     }
 }
