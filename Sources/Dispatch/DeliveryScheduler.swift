@@ -1,15 +1,21 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import Logging
 import PromshardConfig
+import PromshardHistory
 import PromshardProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Decides which collector gets which file and runs the deliveries:
 /// only when the rendered content differs from the last successful
-/// delivery, at most `concurrency` at a time per service, retrying failures
-/// with exponential backoff. A newer assignment supersedes a pending retry.
+/// delivery (or a periodic resync is due), at most `concurrency` at a time
+/// per service, retrying `failed`, `timeout` and `crashed` deliveries with
+/// exponential backoff. A newer assignment supersedes a pending retry.
+///
+/// Every finished attempt is published (`dispatch.result`, the last one per
+/// collector) and handed to the `history` callback, which must not block.
 public actor DeliveryScheduler {
     struct Key: Hashable, Sendable, Comparable {
         var service: String
@@ -25,15 +31,13 @@ public actor DeliveryScheduler {
         var targetCount: Int
         var version: UInt64
         var settings: DispatchSettings
+        /// The collector left the assignment and is sent `[]`; not resynced.
+        var drain = false
     }
-
-    /// Retries after a failed delivery (issue "executors" makes it configurable).
-    static let maxAttempts = 4
-    static let retryBase: Duration = .seconds(1)
-    static let retryMax: Duration = .seconds(30)
 
     private let runner: @Sendable (String, ExecutorRequest, DispatchSettings) async -> ExecutorOutcome
     private let publish: @Sendable (DispatchResultBody) -> Void
+    private let history: @Sendable (HistoryEntry) -> Void
     private let logger = Logger(label: "dispatch")
     private var stateDir = ""
     private var wants: [Key: Want] = [:]
@@ -42,15 +46,46 @@ public actor DeliveryScheduler {
     private var running: Set<Key> = []
     private var attempts: [Key: Int] = [:]
     private var retryAt: [Key: ContinuousClock.Instant] = [:]
+    /// Collectors whose current content failed for good (no retry left, or
+    /// a status that is not retried): left alone until the content changes
+    /// or the next resync.
+    private var gaveUp: Set<Key> = []
     private var assignmentVersion: UInt64?
     private var deliveredVersion: UInt64?
+    /// Per service: the resync interval in force and when the next one is due.
+    private var resyncInterval: [String: Duration] = [:]
+    private var resyncAt: [String: ContinuousClock.Instant] = [:]
+    private var resyncTimer: (at: ContinuousClock.Instant, task: Task<Void, Never>)?
 
+    /// - Parameters:
+    ///   - runner: runs one executor (`executable`, request, the service's settings).
+    ///   - publish: receives the last delivery per collector after every attempt.
+    ///   - history: receives every finished attempt; must return at once.
     public init(
         runner: @escaping @Sendable (String, ExecutorRequest, DispatchSettings) async -> ExecutorOutcome,
-        publish: @escaping @Sendable (DispatchResultBody) -> Void
+        publish: @escaping @Sendable (DispatchResultBody) -> Void,
+        history: @escaping @Sendable (HistoryEntry) -> Void = { _ in }
     ) {
         self.runner = runner
         self.publish = publish
+        self.history = history
+    }
+
+    deinit {
+        resyncTimer?.task.cancel()
+    }
+
+    /// Statuses after which the same content is tried again.
+    public static func isRetried(_ status: DeliveryStatus) -> Bool {
+        status == .failed || status == .timeout || status == .crashed
+    }
+
+    /// Delay before the retry that follows failed attempt number `attempt`
+    /// (1-based): `base`, then doubling, at most `DispatchSettings.retryBackoffMax`.
+    public static func retryDelay(afterAttempt attempt: Int, base: Duration) -> Duration {
+        var delay = min(base, DispatchSettings.retryBackoffMax)
+        for _ in 1..<max(1, attempt) { delay = min(delay * 2, DispatchSettings.retryBackoffMax) }
+        return delay
     }
 
     /// Restores what was delivered before a restart (from the replayed
@@ -74,7 +109,9 @@ public actor DeliveryScheduler {
         assignmentVersion = assignment.version
         var fresh: [Key: Want] = [:]
         for service in assignment.services {
-            guard let settings = config.services.first(where: { $0.name == service.service })?.dispatch else { continue }
+            guard let settings = config.services.first(where: { $0.name == service.service })?.dispatch else {
+                continue
+            }
             if service.collectors.isEmpty && service.keptPrevious != nil {
                 // Nothing healthy and nothing earlier: leave whatever collectors have.
                 for (key, want) in wants where key.service == service.service { fresh[key] = want }
@@ -91,18 +128,35 @@ public actor DeliveryScheduler {
         for (key, old) in wants where fresh[key] == nil {
             let empty = Renderer.render([])
             var settings = old.settings
-            if let current = config.services.first(where: { $0.name == key.service })?.dispatch { settings = current }
+            if let current = config.services.first(where: { $0.name == key.service })?.dispatch {
+                settings = current
+            }
             fresh[key] = Want(
                 content: empty, sha: SHA256.hex(empty), collector: old.collector, targetCount: 0,
-                version: assignment.version, settings: settings)
+                version: assignment.version, settings: settings, drain: true)
         }
         for (key, want) in fresh where wants[key]?.sha != want.sha {
             attempts[key] = 0
             retryAt[key] = nil
+            gaveUp.remove(key)
         }
         wants = fresh
+        updateResyncSchedule(config: config)
         pump()
         updateDeliveredVersion()
+    }
+
+    /// Delivers every collector of `service` (all services when nil) again,
+    /// even if unchanged, as the periodic resync does. Collectors being
+    /// delivered or waiting for a retry, and drained ones, are left alone.
+    public func resync(service: String? = nil) {
+        for (key, want) in wants where service == nil || key.service == service {
+            guard !want.drain, !running.contains(key), retryAt[key] == nil else { continue }
+            delivered[key] = nil
+            attempts[key] = 0
+            gaveUp.remove(key)
+        }
+        pump()
     }
 
     /// Starts every delivery that is due, within the concurrency limits.
@@ -113,7 +167,7 @@ public actor DeliveryScheduler {
         for key in wants.keys.sorted() {
             guard let want = wants[key], delivered[key] != want.sha, !running.contains(key) else { continue }
             if let at = retryAt[key], at > now { continue }
-            if (attempts[key] ?? 0) >= Self.maxAttempts { continue }
+            if gaveUp.contains(key) { continue }
             guard perService[key.service, default: 0] < want.settings.concurrency else { continue }
             perService[key.service, default: 0] += 1
             running.insert(key)
@@ -133,15 +187,19 @@ public actor DeliveryScheduler {
                     let request = ExecutorRequest(
                         service: key.service, collector: want.collector,
                         file: ExecutorFile(
-                            path: path, dest: expandPlaceholders(want.settings.dest, collector: want.collector),
+                            path: path,
+                            dest: expandPlaceholders(want.settings.dest, collector: want.collector),
                             sha256: want.sha),
-                        reloadURL: want.settings.reloadURL.map { expandPlaceholders($0, collector: want.collector) },
+                        reloadURL: want.settings.reloadURL.map {
+                            expandPlaceholders($0, collector: want.collector)
+                        },
                         params: want.settings.params,
-                        deadlineMs: Int(want.settings.timeout.components.seconds * 1000)
-                            + Int(want.settings.timeout.components.attoseconds / 1_000_000_000_000_000))
-                    outcome = await runner(ExecutorLocator.resolve(want.settings.executor), request, want.settings)
+                        deadlineMs: Int(Self.milliseconds(want.settings.timeout)))
+                    outcome = await runner(
+                        ExecutorLocator.resolve(want.settings.executor), request, want.settings)
                 } catch {
-                    outcome = ExecutorOutcome(status: .spawnFailed, message: "cannot write rendered file: \(error)")
+                    outcome = ExecutorOutcome(
+                        status: .spawnFailed, message: "cannot write rendered file: \(error)")
                 }
                 self.finished(key, want: want, attempt: attempt, started: started, outcome: outcome)
             }
@@ -154,30 +212,38 @@ public actor DeliveryScheduler {
             service: key.service, collector: key.collector, status: outcome.status, message: outcome.message,
             sha256: want.sha, assignmentVersion: want.version, attempt: attempt,
             startedMs: Int64(started.timeIntervalSince1970 * 1000),
-            durationMs: Int64(outcome.duration.components.seconds * 1000)
-                + outcome.duration.components.attoseconds / 1_000_000_000_000_000,
+            durationMs: Self.milliseconds(outcome.duration),
             targetCount: want.targetCount, stderrTail: outcome.stderrTail.isEmpty ? nil : outcome.stderrTail)
         records[key] = record
+        history(HistoryEntry(record: record, executor: want.settings.executor))
         var metadata: Logger.Metadata = [
-            "service": "\(key.service)", "collector": "\(key.collector)", "status": "\(outcome.status.rawValue)",
+            "service": "\(key.service)", "collector": "\(key.collector)",
+            "status": "\(outcome.status.rawValue)",
             "attempt": "\(attempt)", "targets": "\(want.targetCount)", "version": "\(want.version)",
             "duration_ms": "\(record.durationMs)", "message": "\(outcome.message)",
         ]
+        let current = wants[key]?.sha == want.sha
         if outcome.status == .ok {
             delivered[key] = want.sha
             logger.info("delivered", metadata: metadata)
-        } else if wants[key]?.sha == want.sha && attempt < Self.maxAttempts {
-            var delay = Self.retryBase
-            for _ in 1..<attempt { delay = min(delay * 2, Self.retryMax) }
+        } else if !current {
+            logger.warning("delivery failed; newer content is due", metadata: metadata)
+        } else if Self.isRetried(outcome.status) && attempt <= want.settings.retries {
+            let delay = Self.retryDelay(afterAttempt: attempt, base: want.settings.retryBackoff)
             retryAt[key] = .now + delay
-            metadata["retry_in"] = "\(delay)"
+            metadata["retry_in"] = "\(ExecutorFormat.duration(delay))"
             logger.warning("delivery failed", metadata: metadata)
             Task {
                 try? await Task.sleep(for: delay)
                 self.retryDue()
             }
         } else {
-            logger.error("delivery failed, giving up until the next change", metadata: metadata)
+            gaveUp.insert(key)
+            let why =
+                Self.isRetried(outcome.status) ? "no retry left" : "\(outcome.status.rawValue) is not retried"
+            metadata["reason"] = "\(why)"
+            logger.error(
+                "delivery failed, giving up until the content changes or the next resync", metadata: metadata)
         }
         pump()
         updateDeliveredVersion()
@@ -186,8 +252,64 @@ public actor DeliveryScheduler {
 
     private func retryDue() { pump() }
 
+    // MARK: - Resync
+
+    /// Keeps one due time per service with a resync interval; a changed
+    /// interval starts counting again.
+    private func updateResyncSchedule(config: PromshardConfig) {
+        let now = ContinuousClock.now
+        var intervals: [String: Duration] = [:]
+        for service in config.services where service.dispatch.resync > .zero {
+            intervals[service.name] = service.dispatch.resync
+        }
+        for (service, interval) in intervals where resyncInterval[service] != interval {
+            resyncAt[service] = now + interval
+        }
+        for service in resyncAt.keys where intervals[service] == nil { resyncAt[service] = nil }
+        resyncInterval = intervals
+        armResyncTimer()
+    }
+
+    /// Makes sure one timer task sleeps until the earliest due resync. The
+    /// task holds the scheduler weakly: a scheduler that is dropped stops resyncing.
+    private func armResyncTimer() {
+        guard let next = resyncAt.values.min() else {
+            resyncTimer?.task.cancel()
+            resyncTimer = nil
+            return
+        }
+        if let timer = resyncTimer, timer.at == next { return }
+        resyncTimer?.task.cancel()
+        let task = Task { [weak self] in
+            try? await Task.sleep(until: next, clock: .continuous)
+            guard !Task.isCancelled, let self else { return }
+            await self.resyncDue()
+        }
+        resyncTimer = (next, task)
+    }
+
+    private func resyncDue() {
+        let now = ContinuousClock.now
+        resyncTimer = nil
+        for (service, at) in resyncAt.sorted(by: { $0.key < $1.key }) where at <= now {
+            let interval = resyncInterval[service] ?? .seconds(300)
+            resyncAt[service] = now + interval
+            let count = wants.keys.filter { $0.service == service }.count
+            logger.info(
+                "resync: delivering every collector again",
+                metadata: [
+                    "service": "\(service)", "collectors": "\(count)",
+                    "every": "\(ExecutorFormat.duration(interval))",
+                ])
+            resync(service: service)
+        }
+        armResyncTimer()
+    }
+
+    // MARK: - Results
+
     private func updateDeliveredVersion() {
-        guard let version = assignmentVersion, running.isEmpty || true else { return }
+        guard let version = assignmentVersion else { return }
         if wants.allSatisfy({ delivered[$0.key] == $0.value.sha }) { deliveredVersion = version }
     }
 
@@ -209,5 +331,9 @@ public actor DeliveryScheduler {
     /// A file-name-safe version of a name.
     static func safe(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "_" })
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -90,19 +90,9 @@ enum FileDelivery {
     /// POSTs the reload URL; returns whether it answered 2xx and a message.
     private static func reload(_ url: String, context: ExecutorContext) -> (ok: Bool, message: String) {
         let budget = min(context.remaining - deadlineMargin, maxReloadTimeout)
-        guard budget >= .milliseconds(10) else {
-            return (false, "reload \(url): no time left before the deadline")
+        if budget >= .milliseconds(10) {
+            context.progress("reload \(url) (timeout \(milliseconds(budget)) ms)")
         }
-        context.progress("reload \(url) (timeout \(milliseconds(budget)) ms)")
-        do {
-            let response = try HTTPClient.request(
-                method: "POST", url: url, timeout: budget, maxBodyBytes: 4096)
-            if response.isSuccess { return (true, "reload \(url): HTTP \(response.status)") }
-            let body = response.bodyText.split(whereSeparator: \.isNewline).joined(separator: " ")
-            let snippet = body.count > 200 ? String(body.prefix(200)) + "…" : body
-            return (false, "reload \(url): HTTP \(response.status)" + (snippet.isEmpty ? "" : ": \(snippet)"))
-        } catch {
-            return (false, "reload \(url) failed: \(error.message)")
-        }
+        return ReloadPost.send(url, timeout: budget)
     }
 }

@@ -1,0 +1,147 @@
+import Foundation
+import PromshardHistory
+import PromshardProtocol
+import Testing
+
+/// The history database: schema, WAL, filters, order, retention, reopening,
+/// and clear errors for a corrupt or locked file.
+@Suite(.serialized)
+struct DeliveryHistoryTests {
+    typealias Support = HistoryTestSupport
+
+    @Test func appendsAndQueriesNewestFirstWithFilters() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let history = try DeliveryHistory(path: DeliveryHistory.path(stateDir: "\(dir)/var"))
+        #expect(history.path == "\(dir)/var/history.sqlite")
+        try history.append([
+            Support.entry(collector: "a:1", status: .ok, startedMs: 1_000),
+            Support.entry(collector: "b:1", status: .failed, startedMs: 2_000, message: "reload refused"),
+            Support.entry(collector: "b:1", status: .ok, attempt: 2, startedMs: 3_000),
+            Support.entry(service: "web", collector: "c:1", status: .timeout, startedMs: 4_000),
+        ])
+        #expect(try history.count() == 4)
+        #expect(try history.journalMode() == "wal")
+
+        let all = try history.entries(HistoryQuery(limit: 10))
+        #expect(all.map(\.startedMs) == [4_000, 3_000, 2_000, 1_000])
+        #expect(all.allSatisfy { $0.id != nil })
+        #expect(all[2].message == "reload refused")
+        #expect(all[2].stderrTail == "stderr of b:1\n")
+        #expect(all[2].status == .failed)
+
+        #expect(try history.entries(HistoryQuery(service: "web")).map(\.collector) == ["c:1"])
+        #expect(try history.entries(HistoryQuery(collector: "b:1")).map(\.attempt) == [2, 1])
+        #expect(try history.entries(HistoryQuery(status: .ok)).map(\.collector) == ["b:1", "a:1"])
+        #expect(
+            try history.entries(HistoryQuery(service: "node", collector: "b:1", status: .failed)).count == 1)
+        #expect(try history.entries(HistoryQuery(limit: 2)).map(\.startedMs) == [4_000, 3_000])
+    }
+
+    @Test func survivesReopeningAndKeepsOnlyTheNewestRows() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/history.sqlite"
+        do {
+            let history = try DeliveryHistory(path: path, maxRows: 5)
+            try history.append((1...4).map { Support.entry(startedMs: Int64($0)) })
+        }
+        let reopened = try DeliveryHistory(path: path, maxRows: 5)
+        #expect(try reopened.count() == 4)
+        try reopened.append((5...8).map { Support.entry(startedMs: Int64($0)) })
+        #expect(try reopened.count() == 5)
+        #expect(try reopened.entries(HistoryQuery(limit: 100)).map(\.startedMs) == [8, 7, 6, 5, 4])
+
+        let reader = try #require(try DeliveryHistory.openForReading(path: path))
+        #expect(try reader.entries(HistoryQuery(limit: 1)).map(\.startedMs) == [8])
+        #expect(try DeliveryHistory.openForReading(path: "\(dir)/absent.sqlite") == nil)
+    }
+
+    @Test func theSchemaHasIndexesForEveryFilter() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/history.sqlite"
+        _ = try DeliveryHistory(path: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Support.sqlite3())
+        process.arguments = [
+            path,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery_attempt' ORDER BY name;",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let names = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(
+            names.split(separator: "\n") == [
+                "delivery_attempt_collector", "delivery_attempt_service", "delivery_attempt_started",
+                "delivery_attempt_status",
+            ])
+    }
+
+    @Test func aCorruptFileIsReportedAsCorrupt() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/history.sqlite"
+        try Data(String(repeating: "garbage, not SQLite\n", count: 500).utf8).write(
+            to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try DeliveryHistory(path: path)
+        } throws: { error in
+            guard case .corrupt(let p, let detail) = error as? HistoryError else { return false }
+            return p == path && detail.contains("SQLite error 26")
+        }
+        do {
+            _ = try DeliveryHistory.openForReading(path: path)
+            Issue.record("a corrupt file was opened")
+        } catch {
+            #expect(
+                error.description.hasPrefix(
+                    "history database \(path) is corrupt or not a SQLite database (SQLite error 26"))
+            #expect(error.description.hasSuffix("move it aside and promshard starts a new one"))
+        }
+    }
+
+    @Test func anotherSQLiteDatabaseIsNotAHistory() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/other.sqlite"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Support.sqlite3())
+        process.arguments = [path, "CREATE TABLE t(x);"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(throws: HistoryError.notAHistory(path: path, detail: "it has no delivery_attempt table")) {
+            _ = try DeliveryHistory.openForReading(path: path)
+        }
+    }
+
+    @Test func aDatabaseLockedByAnotherConnectionIsReportedAsLocked() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/history.sqlite"
+        let history = try DeliveryHistory(path: path, busyTimeout: .milliseconds(200))
+        try history.append([Support.entry(startedMs: 1)])
+
+        let holder = try ExclusiveLockHolder(database: path)
+        do {
+            try history.append([Support.entry(startedMs: 2)])
+            Issue.record("a write went through another connection's exclusive transaction")
+        } catch {
+            guard case .locked(let p, let detail) = error else {
+                Issue.record("expected locked, got \(error)")
+                holder.release()
+                return
+            }
+            #expect(p == path)
+            #expect(detail.contains("SQLite error 5"), "\(detail)")
+            #expect(error.description.contains("is locked by another connection"))
+        }
+        // Reading still works in WAL mode while the writer is locked out.
+        #expect(try history.entries(HistoryQuery()).count == 1)
+        holder.release()
+        try history.append([Support.entry(startedMs: 3)])
+        #expect(try history.count() == 2)
+    }
+}
