@@ -30,12 +30,15 @@ public enum HTTPClient {
     ///   - body: Request body; `nil` sends none (a POST then sends an empty body).
     ///   - maxBodyBytes: Response bytes kept; the rest is read and discarded.
     ///   - caFile: PEM bundle to verify the server with, instead of the system store.
+    ///   - responseHeaders: Names of response headers to return in ``HTTPResponse/headers``
+    ///     (e.g. `X-Consul-Index`); looked up case-insensitively, last response only.
     /// - Returns: The status and (capped) body of the final response, whatever the status.
     /// - Throws: ``HTTPClientError`` when no HTTP response arrived (connection
     ///   refused, timeout, DNS, TLS, bad URL, too many redirects).
     public static func request(
         method: String = "GET", url: String, timeout: Duration, headers: [String: String] = [:],
-        body: [UInt8]? = nil, maxBodyBytes: Int = 1 << 20, caFile: String? = nil
+        body: [UInt8]? = nil, maxBodyBytes: Int = 1 << 20, caFile: String? = nil,
+        responseHeaders: [String] = []
     ) throws(HTTPClientError) -> HTTPResponse {
         guard globalInit == CURLE_OK else {
             throw HTTPClientError(
@@ -114,7 +117,17 @@ public enum HTTPClient {
         }
         var status = 0
         _ = promshard_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, body: sink.body)
+        var found: [String: String] = [:]
+        for name in responseHeaders {
+            var header: UnsafeMutablePointer<curl_header>? = nil
+            // request -1: the last response (after redirects).
+            if curl_easy_header(handle, name, 0, 1 /* CURLH_HEADER */, -1, &header) == CURLHE_OK,
+                let value = header?.pointee.value
+            {
+                found[name] = String(cString: value)
+            }
+        }
+        return HTTPResponse(status: status, body: sink.body, headers: found)
     }
 
     /// `curl_easy_strerror` as a Swift string.

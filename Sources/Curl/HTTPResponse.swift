@@ -4,10 +4,13 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     /// The response body, truncated to the caller's `maxBodyBytes`.
     public var body: [UInt8]
+    /// The response headers asked for with `responseHeaders`, by the name asked.
+    public var headers: [String: String]
 
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8], headers: [String: String] = [:]) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
 
     /// Whether the status is 2xx.

@@ -1,9 +1,18 @@
+import Foundation
 import Logging
 import PromshardBus
 import PromshardConfig
+import PromshardConsul
 import PromshardProtocol
 
-/// The discovery child: config in, `nodes` and `targets` out.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The discovery child: config in; `nodes`, `targets` and `leader` out.
+///
+/// It also runs the Consul side of the instance: registrations and, with
+/// `consul.leader_election`, the leader lock (see docs/CONSUL.md).
 public enum DiscoveryChild {
     /// Runs until the supervisor goes away or asks to stop.
     public static func run(bus: ChildBus) async {
@@ -12,20 +21,140 @@ public enum DiscoveryChild {
             sinks: .init(
                 nodes: { bus.publish(.nodes, $0) },
                 targets: { bus.publish(.targets, $0) }))
-        for await message in bus.start(subscribe: [.config, .shutdown]) {
+        let leadership = Leadership.shared
+        await leadership.setBus(bus)
+        for await message in bus.start(subscribe: [.config, .children, .shutdown]) {
             switch message.topic {
             case .config:
                 do {
-                    await engine.apply(try message.body(PromshardConfig.self))
+                    let config = try message.body(PromshardConfig.self)
+                    await engine.apply(config)
+                    await leadership.apply(config)
                 } catch {
                     logger.error("cannot decode config", metadata: ["error": "\(error)"])
                 }
+            case .children:
+                if let body = try? message.body(ChildrenBody.self) {
+                    await leadership.children(body)
+                }
             case .shutdown:
+                // Keep reading the bus while the lock is given up: `children`
+                // tells when dispatch is gone. Then exit (as on SIGTERM).
                 await engine.stop()
-                return
+                Task {
+                    await leadership.stop()
+                    exit(0)
+                }
             default:
                 break
             }
         }
+    }
+
+    /// Stops cleanly on SIGTERM: gives up the leader lock (after dispatch has
+    /// stopped, at most a few seconds) so a follower takes over at once.
+    public static func terminate() async {
+        await Leadership.shared.stop()
+    }
+}
+
+/// The leader election and registrations of this instance, shared by the
+/// bus loop and the SIGTERM handler.
+actor Leadership {
+    static let shared = Leadership()
+
+    private let logger = Logger(label: "discovery")
+    private var bus: ChildBus?
+    private var elector: LeaderElector?
+    private var settings: ConsulSettings?
+    private var stateDir: String?
+    private let registrar = Registrar()
+    private var dispatchRunning = true
+    private var stopping: Task<Void, Never>?
+
+    func setBus(_ bus: ChildBus) { self.bus = bus }
+
+    /// Follows a config: starts, restarts or stops the election.
+    func apply(_ config: PromshardConfig) async {
+        guard stopping == nil else { return }
+        let instance = config.consul?.instance ?? Self.hostName
+        if config.consul != nil {
+            await registrar.apply(config, instance: instance)
+        } else {
+            await registrar.stop()
+        }
+        let wanted = config.consul?.leaderElection == true ? config.consul : nil
+        if Self.sameElection(wanted, settings) && config.stateDir == stateDir
+            && (elector != nil || wanted == nil)
+        {
+            if wanted == nil { bus?.publish(.leader, LeaderBody.disabled) }
+            return
+        }
+        if let old = elector {
+            await old.resign()
+            elector = nil
+        }
+        settings = wanted
+        stateDir = config.stateDir
+        guard let wanted else {
+            bus?.publish(.leader, LeaderBody.disabled)
+            return
+        }
+        let bus = self.bus
+        let elector = LeaderElector(settings: wanted, stateDir: config.stateDir, instance: instance) { body in
+            bus?.publish(.leader, body)
+        }
+        self.elector = elector
+        logger.info(
+            "leader election on", metadata: ["key": "\(wanted.lockKeyOrDefault)", "instance": "\(instance)"])
+        await elector.start()
+    }
+
+    /// Tracks whether the dispatch child still runs (from `children`).
+    func children(_ body: ChildrenBody) {
+        dispatchRunning = body.children.first { $0.role == .dispatch }?.running ?? false
+    }
+
+    /// Gives up leadership: tells dispatch first, waits (at most 3 s) for the
+    /// dispatch child to be gone when the whole daemon stops, then releases
+    /// the lock and destroys the session. Idempotent.
+    func stop() async {
+        if let stopping {
+            await stopping.value
+            return
+        }
+        let task = Task {
+            await self.registrar.stop()
+            guard let elector = self.elector else { return }
+            if await elector.state.isLeader {
+                // Stop dispatching first, then wait for dispatch to exit so no
+                // delivery of ours overlaps one of the next leader's.
+                self.bus?.publish(
+                    .leader, LeaderBody(enabled: true, isLeader: false, key: await elector.state.key))
+                let deadline = ContinuousClock.now + .seconds(3)
+                while await self.dispatchRunning && ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            await elector.resign()
+        }
+        stopping = task
+        await task.value
+    }
+
+    /// Whether two settings run the same election (other Consul keys, such
+    /// as `wait` or registrations, change without a handover).
+    static func sameElection(_ a: ConsulSettings?, _ b: ConsulSettings?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.address == b.address && a.token == b.token && a.caFile == b.caFile
+            && a.lockKeyOrDefault == b.lockKeyOrDefault && a.sessionTTL == b.sessionTTL
+            && a.lockDelay == b.lockDelay
+            && a.instance == b.instance && a.cluster == b.cluster
+    }
+
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(cString: buffer)
     }
 }

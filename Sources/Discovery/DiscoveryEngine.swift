@@ -1,5 +1,6 @@
 import Logging
 import PromshardConfig
+import PromshardConsul
 import PromshardProtocol
 
 /// Discovers the collectors (health-checked) and the targets of every
@@ -27,6 +28,8 @@ public actor DiscoveryEngine {
     private var lastNodes: NodesBody?
     private var lastTargets: TargetsBody?
     private var loops: [Task<Void, Never>] = []
+    /// Last known state of every Consul source (kept while Consul is unreachable).
+    private var consul = ConsulSources()
 
     public init(sinks: Sinks) { self.sinks = sinks }
 
@@ -38,12 +41,78 @@ public actor DiscoveryEngine {
         let names = Set(config.services.map(\.name))
         health = health.filter { names.contains($0.key) }
         files = files.filter { names.contains($0.key) }
+        consul.retain(config)
         for service in config.services {
-            let known = Set(service.collectors.static.map(\.name))
+            let known = Set(collectors(of: service).map(\.name))
             health[service.name] = (health[service.name] ?? [:]).filter { known.contains($0.key) }
             loops.append(Task { await self.probeLoop(service) })
             loops.append(Task { await self.fileLoop(service) })
+            for watch in ConsulSources.watches(for: service, settings: config.consul ?? ConsulSettings()) {
+                loops.append(Task { await self.consulLoop(watch) })
+            }
         }
+    }
+
+    /// Static collectors plus the last known Consul ones (a static one wins
+    /// when both name the same address:port).
+    private func collectors(of service: ServiceConfig) -> [StaticCollector] {
+        let statics = service.collectors.static
+        let names = Set(statics.map(\.name))
+        return statics + consul.collectors(service.name).filter { !names.contains($0.name) }
+    }
+
+    /// Whether a collector is health-probed (Consul ones only with `consul_probe`).
+    private func probed(_ c: StaticCollector, of service: ServiceConfig) -> Bool {
+        service.collectors.consulProbe || service.collectors.static.contains { $0.name == c.name }
+    }
+
+    private func consulLoop(_ watch: ConsulSources.Watch) async {
+        await watch.watch.run { update in await self.consulUpdate(watch, update) }
+    }
+
+    private func consulUpdate(_ watch: ConsulSources.Watch, _ update: ServiceWatch.Update) {
+        let changed = consul.record(watch, update)
+        let meta: Logger.Metadata = [
+            "service": "\(watch.service)", "consul_service": "\(watch.watch.service)",
+        ]
+        if changed, case .failed(let error) = update {
+            logger.warning(
+                "consul query failing, keeping the last known instances",
+                metadata: meta.merging(["error": "\(error)"]) { $1 })
+        } else if changed, case .entries(let entries, _) = update {
+            logger.info("consul instances", metadata: meta.merging(["passing": "\(entries.count)"]) { $1 })
+        }
+        if watch.kind == .collectors,
+            let service = config?.services.first(where: { $0.name == watch.service })
+        {
+            let current = collectors(of: service)
+            let known = Set(current.map(\.name))
+            health[service.name] = (health[service.name] ?? [:]).filter { known.contains($0.key) }
+            // Probe newcomers at once rather than at the next interval.
+            let fresh = current.filter { probed($0, of: service) && health[service.name]?[$0.name] == nil }
+            if !fresh.isEmpty {
+                let check = service.collectors.healthCheck
+                Task {
+                    await withTaskGroup(of: (String, String?).self) { group in
+                        for c in fresh {
+                            group.addTask {
+                                (c.name, await Probe.run(address: c.address, port: c.port, check: check))
+                            }
+                        }
+                        for await (name, error) in group { await self.recordIfCurrent(service, name, error) }
+                    }
+                    await self.publishIfChanged()
+                }
+            }
+        }
+        publishIfChanged()
+    }
+
+    private func recordIfCurrent(_ service: ServiceConfig, _ name: String, _ error: String?) {
+        guard collectors(of: service).contains(where: { $0.name == name }),
+            health[service.name]?[name]?.probed != true
+        else { return }
+        record(service: service, collector: name, error: error)
     }
 
     /// Stops every loop.
@@ -58,12 +127,14 @@ public actor DiscoveryEngine {
         var next = clock.now
         while !Task.isCancelled {
             await withTaskGroup(of: (String, String?).self) { group in
-                for c in service.collectors.static {
+                for c in collectors(of: service) where probed(c, of: service) {
                     group.addTask {
                         (c.name, await Probe.run(address: c.address, port: c.port, check: check))
                     }
                 }
                 for await (name, error) in group {
+                    // A collector that left Consul while being probed is not tracked again.
+                    guard collectors(of: service).contains(where: { $0.name == name }) else { continue }
                     record(service: service, collector: name, error: error)
                 }
             }
@@ -114,15 +185,18 @@ public actor DiscoveryEngine {
     /// The collectors as currently known.
     public func nodes() -> NodesBody {
         var services: [String: [CollectorState]] = [:]
+        var errors: [SourceError] = []
         for service in config?.services ?? [] {
-            services[service.name] = service.collectors.static.map { c in
+            services[service.name] = collectors(of: service).map { c in
                 let tracker = health[service.name]?[c.name]
+                let healthy = probed(c, of: service) ? tracker?.healthy ?? false : true
                 return CollectorState(
-                    name: c.name, address: c.address, port: c.port, healthy: tracker?.healthy ?? false,
+                    name: c.name, address: c.address, port: c.port, healthy: healthy,
                     weight: c.weight, zone: c.zone, lastError: tracker?.lastError)
             }
+            errors += consul.collectorErrors(service.name)
         }
-        return NodesBody(services: services)
+        return NodesBody(services: services, errors: errors)
     }
 
     /// The targets as currently known.
@@ -136,8 +210,10 @@ public actor DiscoveryEngine {
                     TargetGroup(targets: service.targets.static, labels: service.targets.staticLabels))
             }
             groups += fileGroups[service.name] ?? []
+            groups += consul.targets(service.name)
             services[service.name] = groups
             errors += fileErrors[service.name] ?? []
+            errors += consul.targetErrors(service.name)
         }
         return TargetsBody(services: services, errors: errors)
     }
@@ -145,7 +221,10 @@ public actor DiscoveryEngine {
     /// Whether every collector of every service has been probed at least once.
     private var allProbed: Bool {
         (config?.services ?? []).allSatisfy { s in
-            s.collectors.static.allSatisfy { health[s.name]?[$0.name]?.probed == true }
+            consul.settled(s)
+                && collectors(of: s).allSatisfy {
+                    !probed($0, of: s) || health[s.name]?[$0.name]?.probed == true
+                }
         }
     }
 
@@ -176,9 +255,13 @@ public actor DiscoveryEngine {
     private func once(_ config: PromshardConfig) async {
         self.config = config
         for service in config.services {
+            for watch in ConsulSources.watches(for: service, settings: config.consul ?? ConsulSettings()) {
+                _ = consul.record(watch, await watch.watch.once())
+            }
             let check = service.collectors.healthCheck
+            let candidates = collectors(of: service).filter { probed($0, of: service) }
             await withTaskGroup(of: (String, String?).self) { group in
-                for c in service.collectors.static {
+                for c in candidates {
                     group.addTask {
                         (c.name, await Probe.run(address: c.address, port: c.port, check: check))
                     }

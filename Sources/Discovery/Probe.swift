@@ -1,6 +1,7 @@
 import PromshardBus
 import PromshardConfig
 import PromshardCurl
+import PromshardMetrics
 import PromshardProtocol
 
 /// One HTTP health probe of a collector: GET `health_check.path`, healthy on 2xx.
@@ -16,7 +17,7 @@ public enum Probe {
     public static func run(address: String, port: Int, check: HealthCheckSettings) async -> String? {
         let url = url(address: address, port: port, path: check.path)
         let timeout = check.timeout
-        return await runBlocking {
+        let failure = await runBlocking { () -> String? in
             do {
                 let response = try HTTPClient.request(
                     method: "GET", url: url, timeout: timeout, maxBodyBytes: 4096)
@@ -25,5 +26,7 @@ public enum Probe {
                 return "\(url): \(error)"
             }
         }
+        Instruments.probe(collector: "\(address):\(port)", ok: failure == nil)
+        return failure
     }
 }

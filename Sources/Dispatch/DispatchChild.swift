@@ -8,35 +8,71 @@ import PromshardProtocol
 public enum DispatchChild {
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "dispatch")
-        let scheduler = DeliveryScheduler(
-            runner: { executable, request, settings in
-                await ExecutorRunner(killGrace: settings.killGrace).run(
-                    executable: executable, request: request, deadline: settings.timeout)
-            },
-            publish: { bus.publish(.dispatchResult, $0) })
+        // Leader gate (consul.leader_election): deliveries run only in an open term.
+        let gate = LeaderGate()
+        // Delivery history (<state_dir>/history.sqlite), written off the scheduler's path.
+        let historySink = HistorySink(logger: logger)
+        func makeScheduler(term: Int) -> DeliveryScheduler {
+            DeliveryScheduler(
+                runner: { executable, request, settings in
+                    guard gate.allows(term) else {
+                        return ExecutorOutcome(status: .failed, message: "not the leader: delivery not run")
+                    }
+                    return await ExecutorRunner(killGrace: settings.killGrace).run(
+                        executable: executable, request: request, deadline: settings.timeout)
+                },
+                publish: { if gate.allows(term) { bus.publish(.dispatchResult, $0) } },
+                history: { if gate.allows(term) { historySink.record($0) } })
+        }
+        var scheduler = makeScheduler(term: 0)
+        var leader: LeaderBody?
+        var dispatching = false
         var config: PromshardConfig?
         var assignment: AssignmentBody?
         let messages = bus.start(
-            subscribe: [.config, .dispatchResult, .assignment, .shutdown],
+            subscribe: [.config, .leader, .dispatchResult, .assignment, .shutdown],
             onSupervisorGone: { ProcessGroups.killAll() })
         for await message in messages {
             do {
                 switch message.topic {
-                case .config: config = try message.body(PromshardConfig.self)
+                case .config:
+                    config = try message.body(PromshardConfig.self)
+                    if let config { historySink.use(stateDir: config.stateDir) }
                 case .assignment: assignment = try message.body(AssignmentBody.self)
+                case .leader: leader = try message.body(LeaderBody.self)
                 case .dispatchResult:
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
                 case .shutdown:
                     ProcessGroups.terminateAll(grace: .seconds(2))
+                    _ = await historySink.waitUntilIdle(timeout: .seconds(1))
                     return
                 default: continue
                 }
             } catch {
-                logger.error("cannot decode message", metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
+                logger.error(
+                    "cannot decode message",
+                    metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
                 continue
             }
-            if let config, let assignment { await scheduler.apply(config: config, assignment: assignment) }
+            let allowed = LeaderGate.mayDispatch(config: config, leader: leader)
+            if allowed != dispatching, config != nil {
+                dispatching = allowed
+                if config?.consul?.leaderElection == true {
+                    if allowed {
+                        // A new term: forget what collectors have, another leader may have changed it.
+                        scheduler = makeScheduler(term: gate.openTerm())
+                        logger.info("leader: dispatching the current assignment")
+                    } else {
+                        gate.close()
+                        logger.warning("not the leader: deliveries stopped")
+                        await runBlocking { ProcessGroups.terminateAll(grace: .seconds(2)) }
+                    }
+                }
+            }
+            if dispatching, let config, let assignment {
+                await scheduler.apply(config: config, assignment: assignment)
+            }
         }
     }
 }

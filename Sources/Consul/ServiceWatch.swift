@@ -1,0 +1,93 @@
+import Logging
+
+/// Watches the passing instances of one Consul service with blocking
+/// queries on `GET /v1/health/service/<name>?passing=true`.
+///
+/// Each answer whose index moved is reported with ``Update/entries``; a
+/// failure is reported with ``Update/failed`` and retried with backoff
+/// (1 s doubling to 30 s), and the caller keeps what it last knew. The loop
+/// is rate-limited to one request per `minInterval`.
+public struct ServiceWatch: Sendable {
+    /// What the watch reports.
+    public enum Update: Sendable, Equatable {
+        case entries([ServiceEntry], index: UInt64?)
+        case failed(ConsulError)
+    }
+
+    public let client: ConsulClient
+    public let service: String
+    public let wait: Duration
+    public let minInterval: Duration
+    public let backoff: Backoff
+
+    public init(
+        client: ConsulClient, service: String, wait: Duration, minInterval: Duration = .milliseconds(100),
+        backoff: Backoff = Backoff()
+    ) {
+        self.client = client
+        self.service = service
+        self.wait = wait
+        self.minInterval = minInterval
+        self.backoff = backoff
+    }
+
+    /// The `wait` query value, in whole seconds (at least 1s).
+    var waitText: String { "\(max(1, wait.components.seconds))s" }
+
+    /// One non-blocking read (for `promshard plan`).
+    public func once() async -> Update {
+        do throws(ConsulError) {
+            let response = try await client.request(
+                "GET", "/v1/health/service/" + ConsulClient.escapePath(service), query: [("passing", "true")])
+            do {
+                return .entries(try ServiceEntry.decodeList(response.body), index: response.index)
+            } catch {
+                throw ConsulError.badAnswer(
+                    request: "GET /v1/health/service/\(service)", reason: error.reason)
+            }
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// Runs until the task is cancelled, calling `update` on every change.
+    public func run(_ update: @Sendable (Update) async -> Void) async {
+        var index = BlockingIndex()
+        var backoff = self.backoff
+        let clock = ContinuousClock()
+        // Consul adds up to wait/16 of jitter; leave room for it and the network.
+        let timeout = wait + wait / 16 + .seconds(5)
+        while !Task.isCancelled {
+            let started = clock.now
+            var query: [(String, String?)] = [("passing", "true")]
+            if let i = index.queryValue { query += [("index", i), ("wait", waitText)] }
+            do throws(ConsulError) {
+                let response = try await client.request(
+                    "GET", "/v1/health/service/" + ConsulClient.escapePath(service), query: query,
+                    timeout: timeout)
+                if response.status == 404 {
+                    throw ConsulError.status(
+                        request: "GET /v1/health/service/\(service)", code: 404, message: "not found")
+                }
+                let changed = index.observe(response.index)
+                let entries: [ServiceEntry]
+                do {
+                    entries = try ServiceEntry.decodeList(response.body)
+                } catch {
+                    throw ConsulError.badAnswer(
+                        request: "GET /v1/health/service/\(service)", reason: error.reason)
+                }
+                backoff.succeeded()
+                if changed { await update(.entries(entries, index: response.index)) }
+            } catch {
+                index.reset()
+                await update(.failed(error))
+                try? await Task.sleep(for: backoff.failed())
+                continue
+            }
+            // Rate limit: at most one request per minInterval.
+            let elapsed = clock.now - started
+            if elapsed < minInterval { try? await Task.sleep(for: minInterval - elapsed) }
+        }
+    }
+}
