@@ -1,35 +1,57 @@
+import Foundation
 import Logging
+import Metrics
+import Prometheus
 import PromshardBus
 import PromshardConfig
+import PromshardMetrics
 import PromshardProtocol
 
-/// The health child: listens to everything and publishes a `status`
-/// summary when it changes. (Zabbix, /metrics and the HTTP endpoints build
-/// on this in a later issue.)
+/// The health child: listens to everything, publishes a `status` summary
+/// when it changes, serves the HTTP endpoints (`/-/healthy`, `/-/ready`,
+/// `/metrics`, `/api/v1/status`) and sends the Zabbix heartbeat.
+///
+/// Its own metrics go through swift-metrics into a swift-prometheus
+/// registry; the other processes' arrive as `metrics` snapshots on the bus.
 public enum HealthChild {
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "health")
-        var builder = StatusBuilder()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let store = HealthStore(startedMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let http = HealthHTTPServer(store: store, registry: registry)
+        var httpTask: Task<Void, Never>?
+        var listening: String?
+        let heartbeat = Task { await ZabbixHeartbeat(store: store).run(logger: logger) }
+        defer {
+            heartbeat.cancel()
+            httpTask?.cancel()
+        }
+
         var last: StatusBody?
-        let topics: [Topic] = [.config, .children, .nodes, .targets, .assignment, .dispatchResult, .shutdown]
+        let topics: [Topic] = [
+            .config, .children, .nodes, .targets, .assignment, .dispatchResult, .leader, .metrics, .shutdown,
+        ]
         for await message in bus.start(subscribe: topics) {
+            if message.topic == .shutdown { return }
             do {
-                switch message.topic {
-                case .config: builder.config = try message.body(PromshardConfig.self)
-                case .children: builder.children = try message.body(ChildrenBody.self)
-                case .nodes: builder.nodes = try message.body(NodesBody.self)
-                case .targets: builder.targets = try message.body(TargetsBody.self)
-                case .assignment: builder.assignment = try message.body(AssignmentBody.self)
-                case .dispatchResult: builder.dispatch = try message.body(DispatchResultBody.self)
-                case .shutdown: return
-                default: continue
-                }
+                guard try store.update({ try $0.take(message) }) else { continue }
             } catch {
-                logger.error("cannot decode message", metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
+                logger.error(
+                    "cannot decode message",
+                    metadata: ["topic": "\(message.topic.rawValue)", "error": "\(error)"])
                 continue
             }
-            guard builder.children != nil else { continue }  // the supervisor's view comes first
-            let status = builder.build()
+            if message.topic == .config, let listen = store.read({ $0.builder.config?.http.listen }),
+                listen != listening
+            {
+                httpTask?.cancel()
+                listening = listen
+                httpTask = Task { await http.run(listen: listen, logger: logger) }
+            }
+            // The supervisor's view comes first.
+            guard store.read({ $0.builder.children != nil }) else { continue }
+            let status = store.read { $0.status() }
             if status != last {
                 last = status
                 bus.publish(.status, status)

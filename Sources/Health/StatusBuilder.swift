@@ -13,6 +13,8 @@ public struct StatusBuilder: Sendable {
     public var targets: TargetsBody?
     public var assignment: AssignmentBody?
     public var dispatch: DispatchResultBody?
+    /// The Consul leader lock as this instance sees it (`leader` topic).
+    public var leader: LeaderBody?
 
     public init() {}
 
@@ -34,7 +36,9 @@ public struct StatusBuilder: Sendable {
             let records = dispatch?.last[service.name].map { Array($0.values) } ?? []
             let ok = records.filter { $0.status == .ok }.count
             let failed = records.count - ok
-            let errors = (targets?.errors ?? []).filter { $0.service == service.name }.map {
+            let errors = ((nodes?.errors ?? []) + (targets?.errors ?? [])).filter {
+                $0.service == service.name
+            }.map {
                 "\($0.source): \($0.message)"
             }
             if nodes != nil && healthy == 0 {
@@ -49,6 +53,6 @@ public struct StatusBuilder: Sendable {
         return StatusBody(
             healthy: reasons.isEmpty, reasons: reasons, childrenUp: up, childrenTotal: kids.count,
             assignmentVersion: assignment?.version, deliveredVersion: dispatch?.deliveredVersion,
-            services: services)
+            services: services, leader: leader)
     }
 }

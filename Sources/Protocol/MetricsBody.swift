@@ -13,7 +13,8 @@ public struct MetricSample: Codable, Sendable, Equatable {
     public var count: UInt64?
     public var buckets: [UInt64]?
 
-    public init(labels: [String: String] = [:], value: Double, count: UInt64? = nil, buckets: [UInt64]? = nil) {
+    public init(labels: [String: String] = [:], value: Double, count: UInt64? = nil, buckets: [UInt64]? = nil)
+    {
         self.labels = labels
         self.value = value
         self.count = count
@@ -31,7 +32,9 @@ public struct MetricFamily: Codable, Sendable, Equatable {
     public var bounds: [Double]?
     public var samples: [MetricSample]
 
-    public init(name: String, help: String, kind: MetricKind, bounds: [Double]? = nil, samples: [MetricSample]) {
+    public init(
+        name: String, help: String, kind: MetricKind, bounds: [Double]? = nil, samples: [MetricSample]
+    ) {
         self.name = name
         self.help = help
         self.kind = kind

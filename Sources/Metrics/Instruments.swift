@@ -1,0 +1,38 @@
+import CoreMetrics
+
+/// One-line instrumentation calls for the roles, so their code does not
+/// need to know metric names or swift-metrics. Each records through the
+/// process's bootstrapped swift-metrics backend.
+public enum Instruments {
+    /// Hashing: one assignment computed in `took`; `published` when it changed the placement.
+    public static func assignmentComputed(took: Duration, published: Bool) {
+        Counter(
+            label: MetricsCatalog.assignmentComputations.name,
+            dimensions: [("result", published ? "published" : "unchanged")]
+        ).increment()
+        Recorder(label: MetricsCatalog.assignmentDuration.name, aggregate: true).record(seconds(took))
+    }
+
+    /// Discovery: one health probe of `collector` (`address:port`).
+    public static func probe(collector: String, ok: Bool) {
+        Counter(
+            label: MetricsCatalog.probes.name,
+            dimensions: [("collector", collector), ("result", ok ? "ok" : "failed")]
+        ).increment()
+    }
+
+    /// Supervisor: a config reload with its result (`applied`, `unchanged`, `invalid`).
+    public static func configReload(result: String) {
+        Counter(label: MetricsCatalog.configReloads.name, dimensions: [("result", result)]).increment()
+    }
+
+    /// Health: one Zabbix send with its result (`ok`, `rejected`, `unreachable`, `error`).
+    public static func zabbixSend(result: String) {
+        Counter(label: MetricsCatalog.zabbixSends.name, dimensions: [("result", result)]).increment()
+    }
+
+    /// A duration in seconds.
+    public static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
