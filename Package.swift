@@ -152,7 +152,9 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["PromshardHistory", "PromshardProtocol"]),
         .testTarget(
             name: "ExecutorIntegrationTests",
-            dependencies: ["PromshardDispatch", "PromshardProtocol", "PromshardTestSupport", "PromshardHistory"]),
+            dependencies: [
+                "PromshardDispatch", "PromshardProtocol", "PromshardTestSupport", "PromshardHistory", "PromshardConfig",
+            ]),
         .testTarget(
             name: "ConsulTests",
             dependencies: [
@@ -162,6 +164,7 @@ let package = Package(
             name: "HealthIntegrationTests",
             dependencies: [
                 "PromshardZabbix", "PromshardMetrics", "PromshardHealth", "PromshardProtocol", "PromshardTestSupport",
+                "PromshardConfig", .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),

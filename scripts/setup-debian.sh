@@ -8,11 +8,11 @@
 set -eu
 what="${1:-build}"
 
-packages="libyaml-dev libcurl4-openssl-dev pkg-config ca-certificates"
+packages="libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certificates"
 case "$what" in
   build) ;;
   demo) packages="$packages prometheus" ;;
-  test) packages="$packages prometheus python3 procps" ;;
+  test) packages="$packages prometheus python3 procps openssh-server openssh-client ansible-core sqlite3 curl zabbix-server-pgsql postgresql postgresql-client" ;;
   *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac
 
@@ -28,4 +28,6 @@ echo "setup: installing$missing" >&2
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # The Debian prometheus package would start a system-wide server on :9090
 # where an init system runs; promshard's demo and tests start their own.
+# Likewise zabbix-server-pgsql and postgresql: the tests create their own
+# cluster and server in a temporary directory and need neither to run.
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

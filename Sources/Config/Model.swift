@@ -103,12 +103,16 @@ public struct CollectorsConfig: Codable, Sendable, Equatable {
     /// `consul_service` (optional).
     public var consulService: String?
     public var healthCheck: HealthCheckSettings
+    /// `consul_probe`: also probe Consul-discovered collectors with `health_check` (default true).
+    public var consulProbe: Bool = true
     public init(
-        static: [StaticCollector], consulService: String? = nil, healthCheck: HealthCheckSettings = .init()
+        static: [StaticCollector], consulService: String? = nil, healthCheck: HealthCheckSettings = .init(),
+        consulProbe: Bool = true
     ) {
         self.static = `static`
         self.consulService = consulService
         self.healthCheck = healthCheck
+        self.consulProbe = consulProbe
     }
 }
 
@@ -142,14 +146,20 @@ public struct TargetsConfig: Codable, Sendable, Equatable {
     public var files: [String]
     /// `refresh_interval` for re-reading target files (default 5s).
     public var refreshInterval: Duration
+    /// `consul_services`: Consul services whose passing instances are targets.
+    public var consulServices: [String] = []
+    /// `consul_tag`: only instances carrying this tag (optional).
+    public var consulTag: String? = nil
     public init(
         static: [String] = [], staticLabels: [String: String] = [:], files: [String] = [],
-        refreshInterval: Duration = .seconds(5)
+        refreshInterval: Duration = .seconds(5), consulServices: [String] = [], consulTag: String? = nil
     ) {
         self.static = `static`
         self.staticLabels = staticLabels
         self.files = files
         self.refreshInterval = refreshInterval
+        self.consulServices = consulServices
+        self.consulTag = consulTag
     }
 }
 
@@ -181,9 +191,18 @@ public struct DispatchSettings: Codable, Sendable, Equatable {
     public var concurrency: Int
     /// `params`: passed to the executor untouched.
     public var params: [String: JSONValue]
+    /// `retries`: further attempts after a `failed`, `timeout` or `crashed` delivery (default 3).
+    public var retries: Int
+    /// `retry_backoff`: delay before the first retry, doubling up to ``retryBackoffMax`` (default 1s).
+    public var retryBackoff: Duration
+    /// `resync`: every collector is delivered again this often even when unchanged (default 5m; 0 = never).
+    public var resync: Duration
+    /// Upper bound of the retry delay.
+    public static let retryBackoffMax: Duration = .seconds(30)
     public init(
         executor: String = "file", dest: String, reloadURL: String? = nil, timeout: Duration = .seconds(10),
-        killGrace: Duration = .seconds(2), concurrency: Int = 16, params: [String: JSONValue] = [:]
+        killGrace: Duration = .seconds(2), concurrency: Int = 16, params: [String: JSONValue] = [:],
+        retries: Int = 3, retryBackoff: Duration = .seconds(1), resync: Duration = .seconds(300)
     ) {
         self.executor = executor
         self.dest = dest
@@ -192,37 +211,71 @@ public struct DispatchSettings: Codable, Sendable, Equatable {
         self.killGrace = killGrace
         self.concurrency = concurrency
         self.params = params
+        self.retries = retries
+        self.retryBackoff = retryBackoff
+        self.resync = resync
     }
 }
 
-/// `zabbix:` (the heartbeat is built in a later issue; the keys are validated now).
+/// `zabbix:` — the trapper heartbeat sent by the health child (docs/ZABBIX.md).
 public struct ZabbixSettings: Codable, Sendable, Equatable {
     public var servers: [String]
     public var host: String
     public var key: String
     public var statusKey: String?
     public var interval: Duration
+    /// `timeout`: connect and read timeout of one send, per server (default 3s).
+    public var timeout: Duration = .seconds(3)
     public init(
         servers: [String], host: String, key: String = "promshard.ping", statusKey: String? = nil,
-        interval: Duration = .seconds(10)
+        interval: Duration = .seconds(10), timeout: Duration = .seconds(3)
     ) {
         self.servers = servers
         self.host = host
         self.key = key
         self.statusKey = statusKey
         self.interval = interval
+        self.timeout = timeout
     }
 }
 
-/// `consul:` (used by a later issue; the keys are validated now).
+/// `consul:` — the agent promshard talks to, registration and leader election.
 public struct ConsulSettings: Codable, Sendable, Equatable {
     public var address: String
     /// `token`: never logged; redacted in ``PromshardConfig/redacted``.
     public var token: String
+    /// `ca_file`: PEM bundle to verify an `https://` address with (default: the system store).
+    public var caFile: String? = nil
+    /// `wait`: the `wait` of blocking queries (default 5m, at most 10m).
+    public var wait: Duration = .seconds(300)
+    /// `cluster`: name of the group of promshard instances that run as one (default `default`).
+    public var cluster: String = "default"
+    /// `leader_election`: only the instance holding the lock dispatches (default false).
+    public var leaderElection: Bool = false
+    /// `lock_key` as written; nil = `promshard/<cluster>/leader` (see ``lockKeyOrDefault``).
+    public var lockKey: String? = nil
+    /// `session_ttl`: TTL of the leader session, renewed at TTL/2 (default 15s, 10s to 24h).
+    public var sessionTTL: Duration = .seconds(15)
+    /// `lock_delay`: Consul's LockDelay of the session (default 15s, at most 60s).
+    public var lockDelay: Duration = .seconds(15)
+    /// `instance`: this instance's name in the lock and in status (default: the host name).
+    public var instance: String? = nil
+    /// `register_collectors`: register every static collector with an HTTP check (default false).
+    public var registerCollectors: Bool = false
+    /// `register_self`: register promshard itself with a check on its `/-/healthy` (default false).
+    public var registerSelf: Bool = false
+    /// `self_service`: the service name promshard registers itself under (default `promshard`).
+    public var selfService: String = "promshard"
+    /// `deregister_critical_after`: `DeregisterCriticalServiceAfter` of registered checks (default 10m; 0s = never).
+    public var deregisterCriticalAfter: Duration = .seconds(600)
+
     public init(address: String = "http://127.0.0.1:8500", token: String = "") {
         self.address = address
         self.token = token
     }
+
+    /// The KV key of the leader lock.
+    public var lockKeyOrDefault: String { lockKey ?? "promshard/\(cluster)/leader" }
 }
 
 extension PromshardConfig {

@@ -8,16 +8,21 @@ enum Keys {
         "stop_grace", "max_restarts", "restart_window", "backoff_initial", "backoff_max", "backoff_reset",
     ]
     static let service = ["name", "collectors", "targets", "hashing", "dispatch"]
-    static let collectors = ["static", "consul_service", "health_check"]
+    static let collectors = ["static", "consul_service", "consul_probe", "health_check"]
     static let staticCollector = ["address", "weight", "zone"]
     static let healthCheck = ["path", "interval", "timeout", "fall", "rise"]
-    static let targets = ["static", "labels", "files", "refresh_interval"]
+    static let targets = ["static", "labels", "files", "refresh_interval", "consul_services", "consul_tag"]
     static let hashing = ["replicas", "max_load_factor"]
     static let dispatch = [
         "executor", "dest", "reload_url", "timeout", "kill_grace", "concurrency", "params",
+        "retries", "retry_backoff", "resync",
     ]
-    static let zabbix = ["server", "host", "key", "status_key", "interval"]
-    static let consul = ["address", "token"]
+    static let zabbix = ["server", "host", "key", "status_key", "interval", "timeout"]
+    static let consul = [
+        "address", "token", "ca_file", "wait", "cluster", "leader_election", "lock_key", "session_ttl",
+        "lock_delay",
+        "instance", "register_collectors", "register_self", "self_service", "deregister_critical_after",
+    ]
 }
 
 /// Executors shipped with promshard, referred to by name.
@@ -171,6 +176,7 @@ extension ConfigDecoder {
         if let f = m["consul_service"] { consulService = nonEmptyString(f) }
         var healthCheck = HealthCheckSettings()
         if let f = m["health_check"] { healthCheck = decodeHealthCheck(f) }
+        let consulProbe = bool(m, "consul_probe", default: true)
 
         // A `static` of the wrong type is already reported; only an absent or
         // empty list with no `consul_service` means "no source".
@@ -178,7 +184,9 @@ extension ConfigDecoder {
         if !staticGiven, m["consul_service"] == nil {
             report(field, "no collectors: set collectors.static and/or collectors.consul_service")
         }
-        return CollectorsConfig(static: collectors, consulService: consulService, healthCheck: healthCheck)
+        return CollectorsConfig(
+            static: collectors, consulService: consulService, healthCheck: healthCheck,
+            consulProbe: consulProbe)
     }
 
     /// `host:port` or `{address: host:port, weight: 2, zone: a}`.
@@ -256,6 +264,10 @@ extension ConfigDecoder {
             }
         }
         t.refreshInterval = duration(m, "refresh_interval", default: t.refreshInterval, positive: true)
+        for (value, item) in stringList(m, "consul_services") ?? [] {
+            if value.isEmpty { report(item, "must not be empty") } else { t.consulServices.append(value) }
+        }
+        if let f = m["consul_tag"] { t.consulTag = nonEmptyString(f) }
         return t
     }
 
@@ -303,6 +315,9 @@ extension ConfigDecoder {
         let timeout = duration(m, "timeout", default: .seconds(10), positive: true)
         let killGrace = duration(m, "kill_grace", default: .seconds(2), positive: false)
         let concurrency = int(m, "concurrency", default: 16, min: 1)
+        let retries = int(m, "retries", default: 3, min: 0)
+        let retryBackoff = duration(m, "retry_backoff", default: .seconds(1), positive: true)
+        let resync = duration(m, "resync", default: .seconds(300), positive: false)
         var params: [String: JSONValue] = [:]
         if let f = m["params"], let entries = freeMapping(f) {
             for (key, valueField) in entries { params[key] = valueField.node.toJSONValue() }
@@ -310,7 +325,8 @@ extension ConfigDecoder {
         guard let dest else { return nil }
         return DispatchSettings(
             executor: executor, dest: dest, reloadURL: reloadURL, timeout: timeout, killGrace: killGrace,
-            concurrency: concurrency, params: params)
+            concurrency: concurrency, params: params, retries: retries, retryBackoff: retryBackoff,
+            resync: resync)
     }
 
     /// Reports `{…}` placeholders other than `{name}`, `{address}`, `{port}`.
@@ -354,9 +370,11 @@ extension ConfigDecoder {
         var statusKey: String?
         if let f = m["status_key"] { statusKey = nonEmptyString(f) }
         let interval = duration(m, "interval", default: .seconds(10), positive: true)
+        let timeout = duration(m, "timeout", default: .seconds(3), positive: true)
         guard let host, !servers.isEmpty else { return nil }
         return ZabbixSettings(
-            servers: servers, host: host, key: key, statusKey: statusKey, interval: interval)
+            servers: servers, host: host, key: key, statusKey: statusKey, interval: interval, timeout: timeout
+        )
     }
 
     /// The token's value never appears in an error message.
@@ -371,6 +389,47 @@ extension ConfigDecoder {
             }
         }
         if let f = m["token"], let s = string(f) { c.token = s }
+        if let f = m["ca_file"], let s = nonEmptyString(f) { c.caFile = resolvePath(s) }
+        c.wait = duration(m, "wait", default: c.wait, positive: true)
+        if c.wait > .seconds(600), let f = m["wait"] {
+            report(f, "must be at most 10m (Consul's limit for blocking queries)")
+            c.wait = .seconds(600)
+        }
+        if let f = m["cluster"], let s = nonEmptyString(f) { c.cluster = s }
+        c.leaderElection = bool(m, "leader_election", default: false)
+        if let f = m["lock_key"], let s = nonEmptyString(f) {
+            if s.hasPrefix("/") || s.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) {
+                report(f, "invalid KV key \"\(s)\": no leading '/', no spaces, '?' or '#'")
+            } else {
+                c.lockKey = s
+            }
+        }
+        c.sessionTTL = duration(m, "session_ttl", default: c.sessionTTL, positive: true)
+        if let f = m["session_ttl"], c.sessionTTL < .seconds(10) || c.sessionTTL > .seconds(86400) {
+            report(f, "must be from 10s to 24h (Consul's limits for a session TTL)")
+            c.sessionTTL = .seconds(15)
+        }
+        c.lockDelay = duration(m, "lock_delay", default: c.lockDelay, positive: false)
+        if let f = m["lock_delay"], c.lockDelay > .seconds(60) {
+            report(f, "must be at most 1m (Consul's limit for a lock delay)")
+            c.lockDelay = .seconds(15)
+        }
+        if let f = m["instance"] { c.instance = nonEmptyString(f) }
+        c.registerCollectors = bool(m, "register_collectors", default: false)
+        c.registerSelf = bool(m, "register_self", default: false)
+        if let f = m["self_service"], let s = nonEmptyString(f) { c.selfService = s }
+        c.deregisterCriticalAfter = duration(
+            m, "deregister_critical_after", default: c.deregisterCriticalAfter, positive: false)
         return c
+    }
+
+    /// A boolean (`true`/`false`); absent or null gives `value`.
+    mutating func bool(_ fields: Fields, _ key: String, default value: Bool) -> Bool {
+        guard let f = fields[key] else { return value }
+        guard let s = f.node.scalar, case .bool(let b) = s.resolved else {
+            typeError(f, expected: "a boolean (true or false)")
+            return value
+        }
+        return b
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import PromshardBus
 import PromshardConfig
+import PromshardMetrics
 import PromshardProtocol
 
 /// The hashing child: config, nodes and targets in; `assignment` out.
@@ -39,7 +40,9 @@ public enum HashingChild {
             let started = clock.now
             let services = AssignmentBuilder.buildAll(
                 config: config, nodes: nodes, targets: targets, previous: current)
-            if let current, AssignmentBuilder.samePlacement(current.services, services) { continue }
+            let unchanged = current.map { AssignmentBuilder.samePlacement($0.services, services) } ?? false
+            Instruments.assignmentComputed(took: clock.now - started, published: !unchanged)
+            if unchanged { continue }
             let body = AssignmentBody(version: (current?.version ?? 0) + 1, services: services)
             current = body
             bus.publish(.assignment, body)

@@ -27,7 +27,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
-        case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics: true
+        case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics:
+            true
         case .hello, .shutdown: false
         }
     }

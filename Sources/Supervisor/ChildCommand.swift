@@ -5,6 +5,7 @@ import PromshardDiscovery
 import PromshardDispatch
 import PromshardHashingRole
 import PromshardHealth
+import PromshardMetrics
 import PromshardProtocol
 
 #if canImport(Glibc)
@@ -40,8 +41,18 @@ struct ChildCommand: AsyncParsableCommand {
         Task {
             for await _ in stopSignals {
                 if role == .dispatch { ProcessGroups.terminateAll(grace: .seconds(2)) }
+                // Discovery gives up the Consul leader lock (if held) so a follower takes over at once.
+                if role == .discovery { await DiscoveryChild.terminate() }
                 Glibc.exit(0)
             }
+        }
+        // Metrics: every child but health records through swift-metrics into a
+        // snapshot published on `metrics`; health merges them (and has its own registry).
+        if role != .health {
+            let reporter = MetricsReporter(
+                role: role, pid: getpid(), startedMs: Int64(Date().timeIntervalSince1970 * 1000))
+            reporter.bootstrap()
+            Task { await reporter.run { bus.publish(.metrics, $0) } }
         }
         switch role {
         case .discovery: await DiscoveryChild.run(bus: bus)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PromshardBus
 import PromshardConfig
+import PromshardMetrics
 import PromshardProtocol
 
 #if canImport(Glibc)
@@ -23,6 +24,8 @@ final class Supervisor: @unchecked Sendable {
         case restartDue(Role, generation: Int)
         case signal(Int32)
         case graceExpired
+        /// The supervisor's own metric snapshot, due for publication on `metrics`.
+        case metrics(MetricsBody)
     }
 
     private struct Slot {
@@ -77,6 +80,15 @@ final class Supervisor: @unchecked Sendable {
             ])
         publishConfig()
         for role in Role.children { start(role) }
+        let reporter = MetricsReporter(
+            role: .supervisor, pid: getpid(), startedMs: Int64(Date().timeIntervalSince1970 * 1000))
+        reporter.bootstrap()
+        Task {
+            await reporter.run { body in
+                sink.yield(.metrics(body))
+                return true
+            }
+        }
 
         for await event in events {
             handle(event)
@@ -106,6 +118,8 @@ final class Supervisor: @unchecked Sendable {
             start(role)
         case .signal(let sig):
             if sig == SIGHUP { reload() } else { stop(reason: signalName(sig), code: 0) }
+        case .metrics(let body):
+            if !stopping { publish(.metrics, body) }
         case .graceExpired:
             for (role, slot) in slots {
                 guard let process = slot.process else { continue }
@@ -281,15 +295,18 @@ final class Supervisor: @unchecked Sendable {
         do {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh == config {
+                Instruments.configReload(result: "unchanged")
                 logger.info("config reloaded: unchanged", metadata: ["config": "\(configPath)"])
                 return
             }
             config = fresh
             publishConfig()
+            Instruments.configReload(result: "applied")
             logger.info(
                 "config reloaded",
                 metadata: ["config": "\(configPath)", "services": "\(fresh.services.count)"])
         } catch {
+            Instruments.configReload(result: "invalid")
             for problem in error.errors {
                 logger.error("invalid config, keeping the running one", metadata: ["error": "\(problem)"])
             }

@@ -65,12 +65,12 @@ struct PrometheusShardingTests {
         }
 
         // 1. Every target is active on exactly one server, and each server has some.
+        var before: [String: [Int]] = [:]
         let initial = await eventually(timeout: .seconds(40), every: .milliseconds(250)) {
-            let p = placement(servers)
-            return exactlyOnce(p) && servers.allSatisfy { s in p.values.contains { $0 == [s.port] } }
+            before = placement(servers)
+            return exactlyOnce(before) && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
         }
         #expect(initial, "initial sharding failed; promshard log:\n\(daemon?.log ?? "")")
-        let before = placement(servers)
 
         // 2. Kill one: within interval × fall + 5 s the survivors hold every target once.
         let victim = servers[0]
@@ -79,13 +79,14 @@ struct PrometheusShardingTests {
         let survivors = Array(servers.dropFirst())
         let budget = Duration.seconds(Self.interval * Self.fall + 5)
         // +1 s of measurement slack: Prometheus applies discovery updates on its own 5 s ticker.
+        var degraded: [String: [Int]] = [:]
         let tookOver = await eventually(timeout: budget + .seconds(1), every: .milliseconds(100)) {
-            exactlyOnce(placement(survivors))
+            degraded = placement(survivors)
+            return exactlyOnce(degraded)
         }
         let tookOverIn = ContinuousClock.now - killedAt
         print("e2e: survivors held every target \(tookOverIn) after the kill (budget \(budget))")
         #expect(tookOver, "survivors did not take over within \(budget); log:\n\(daemon?.log ?? "")")
-        let degraded = placement(survivors)
         // Minimal movement: only the victim's targets moved.
         for (target, owner) in before where owner != [victim.port] {
             #expect(degraded[target] == owner, "\(target) moved although its collector survived")
@@ -93,12 +94,12 @@ struct PrometheusShardingTests {
 
         // 3. Bring it back: it gets targets again, and fewer than half of all targets move.
         try await victim.start()
+        var after: [String: [Int]] = [:]
         let back = await eventually(timeout: .seconds(30), every: .milliseconds(250)) {
-            let p = placement(servers)
-            return exactlyOnce(p) && p.values.contains { $0 == [victim.port] }
+            after = placement(servers)
+            return exactlyOnce(after) && after.values.contains { $0 == [victim.port] }
         }
         #expect(back, "the returning server got no targets; log:\n\(daemon?.log ?? "")")
-        let after = placement(servers)
         let moved = targets.filter { after[$0] != degraded[$0] }.count
         print("e2e: \(moved) of \(targets.count) targets moved when the server came back")
         #expect(moved < targets.count / 2)

@@ -95,7 +95,8 @@ public enum HTTPGet {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let rc = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
         guard rc == 0 else { throw TestSupportError("connect 127.0.0.1:\(port) failed") }
-        let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        // Connection: close: Hummingbird keeps even HTTP/1.0 connections open without it.
+        let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
