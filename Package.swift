@@ -68,7 +68,9 @@ let package = Package(
             name: "PromshardHistory",
             dependencies: ["PromshardProtocol", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/History", swiftSettings: strict),
-        .target(name: "PromshardZabbix", dependencies: ["PromshardProtocol"], path: "Sources/Zabbix", swiftSettings: strict),
+        .target(
+            name: "PromshardZabbix", dependencies: ["PromshardProtocol"], path: "Sources/Zabbix",
+            swiftSettings: strict),
 
         // MARK: Child roles, in the order data flows through them
         .target(
@@ -80,12 +82,16 @@ let package = Package(
             path: "Sources/Discovery", swiftSettings: strict),
         .target(
             name: "PromshardHashingRole",
-            dependencies: ["PromshardProtocol", "PromshardConfig", "PromshardHashing", "PromshardBus", "PromshardMetrics"],
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardHashing", "PromshardBus",
+                "PromshardMetrics",
+            ],
             path: "Sources/HashingRole", swiftSettings: strict),
         .target(
             name: "PromshardDispatch",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardHistory", "PromshardMetrics",
+                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardHistory",
+                "PromshardMetrics",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Sources/Dispatch", swiftSettings: strict),
@@ -102,7 +108,8 @@ let package = Package(
             name: "promshard",
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardDiscovery",
-                "PromshardHashingRole", "PromshardDispatch", "PromshardHealth", "PromshardHistory", "PromshardConsul",
+                "PromshardHashingRole", "PromshardDispatch", "PromshardHealth", "PromshardHistory",
+                "PromshardConsul",
                 "PromshardMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,29 +148,37 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["PromshardConfig"]),
         .testTarget(name: "HashingTests", dependencies: ["PromshardHashing"]),
         .testTarget(
-            name: "DiscoveryTests", dependencies: ["PromshardDiscovery", "PromshardConfig", "PromshardProtocol"]),
+            name: "DiscoveryTests",
+            dependencies: ["PromshardDiscovery", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(
             name: "DispatchTests",
-            dependencies: ["PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole"],
+            dependencies: [
+                "PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole",
+            ],
             exclude: ["Plugins"]),
         .testTarget(
-            name: "HashingRoleTests", dependencies: ["PromshardHashingRole", "PromshardConfig", "PromshardProtocol"]),
-        .testTarget(name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
+            name: "HashingRoleTests",
+            dependencies: ["PromshardHashingRole", "PromshardConfig", "PromshardProtocol"]),
+        .testTarget(
+            name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "HistoryTests", dependencies: ["PromshardHistory", "PromshardProtocol"]),
         .testTarget(
             name: "ExecutorIntegrationTests",
             dependencies: [
-                "PromshardDispatch", "PromshardProtocol", "PromshardTestSupport", "PromshardHistory", "PromshardConfig",
+                "PromshardDispatch", "PromshardProtocol", "PromshardTestSupport", "PromshardHistory",
+                "PromshardConfig",
             ]),
         .testTarget(
             name: "ConsulTests",
             dependencies: [
-                "PromshardConsul", "PromshardConfig", "PromshardProtocol", "ConsulSimulator", "PromshardTestSupport",
+                "PromshardConsul", "PromshardConfig", "PromshardProtocol", "ConsulSimulator",
+                "PromshardTestSupport",
             ]),
         .testTarget(
             name: "HealthIntegrationTests",
             dependencies: [
-                "PromshardZabbix", "PromshardMetrics", "PromshardHealth", "PromshardProtocol", "PromshardTestSupport",
+                "PromshardZabbix", "PromshardMetrics", "PromshardHealth", "PromshardProtocol",
+                "PromshardTestSupport",
                 "PromshardConfig", .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),

@@ -9,7 +9,8 @@ public enum ReloadPost {
             return (false, "reload \(url): no time left before the deadline")
         }
         do {
-            let response = try HTTPClient.request(method: "POST", url: url, timeout: timeout, maxBodyBytes: 4096)
+            let response = try HTTPClient.request(
+                method: "POST", url: url, timeout: timeout, maxBodyBytes: 4096)
             if response.isSuccess { return (true, "reload \(url): HTTP \(response.status)") }
             let body = response.bodyText.split(whereSeparator: \.isNewline).joined(separator: " ")
             let snippet = body.count > 200 ? String(body.prefix(200)) + "…" : body

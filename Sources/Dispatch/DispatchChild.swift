@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PromshardBus
 import PromshardConfig
@@ -12,6 +13,7 @@ public enum DispatchChild {
         let gate = LeaderGate()
         // Delivery history (<state_dir>/history.sqlite), written off the scheduler's path.
         let historySink = HistorySink(logger: logger)
+        activeHistory.set(historySink)
         func makeScheduler(term: Int) -> DeliveryScheduler {
             DeliveryScheduler(
                 runner: { executable, request, settings in
@@ -74,5 +76,30 @@ public enum DispatchChild {
                 await scheduler.apply(config: config, assignment: assignment)
             }
         }
+    }
+
+    /// SIGTERM: stop the running executors (SIGTERM to their groups, SIGKILL
+    /// after 2 s) and give queued history rows a second to reach the database.
+    public static func terminate() async {
+        await runBlocking { ProcessGroups.terminateAll(grace: .seconds(2)) }
+        if let sink = activeHistory.get() { _ = await sink.waitUntilIdle(timeout: .seconds(1)) }
+    }
+}
+
+/// The history sink of the running dispatch child, for the SIGTERM path.
+private let activeHistory = ActiveHistory()
+
+private final class ActiveHistory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sink: HistorySink?
+    func set(_ sink: HistorySink) {
+        lock.lock()
+        self.sink = sink
+        lock.unlock()
+    }
+    func get() -> HistorySink? {
+        lock.lock()
+        defer { lock.unlock() }
+        return sink
     }
 }

@@ -26,6 +26,10 @@ public struct StatusBuilder: Sendable {
             reasons.append("child \(child.role.rawValue) is not running")
         }
         if kids.isEmpty { reasons.append("no word from the supervisor yet") }
+        // Until discovery has probed every collector once, nobody can say the fleet is healthy.
+        if nodes == nil && !(config?.services.isEmpty ?? true) {
+            reasons.append("waiting for the first discovery round")
+        }
 
         var services: [ServiceStatus] = []
         for service in config?.services ?? [] {

@@ -40,7 +40,8 @@ struct ChildCommand: AsyncParsableCommand {
         let stopSignals = signalStream([SIGTERM, SIGINT])
         Task {
             for await _ in stopSignals {
-                if role == .dispatch { ProcessGroups.terminateAll(grace: .seconds(2)) }
+                // Dispatch stops its executors and lets queued history rows reach the database.
+                if role == .dispatch { await DispatchChild.terminate() }
                 // Discovery gives up the Consul leader lock (if held) so a follower takes over at once.
                 if role == .discovery { await DiscoveryChild.terminate() }
                 Glibc.exit(0)

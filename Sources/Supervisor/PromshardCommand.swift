@@ -7,7 +7,8 @@ struct PromshardCommand: AsyncParsableCommand {
         commandName: "promshard",
         abstract: "Shard Prometheus scrape targets across a fleet of Prometheus collectors.",
         subcommands: [
-            RunCommand.self, CheckCommand.self, PlanCommand.self, HistoryCommand.self, VersionCommand.self, ChildCommand.self,
+            RunCommand.self, CheckCommand.self, PlanCommand.self, HistoryCommand.self, VersionCommand.self,
+            ChildCommand.self,
         ]
     )
 }

@@ -68,7 +68,8 @@ struct PrometheusShardingTests {
         var before: [String: [Int]] = [:]
         let initial = await eventually(timeout: .seconds(40), every: .milliseconds(250)) {
             before = placement(servers)
-            return exactlyOnce(before) && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
+            return exactlyOnce(before)
+                && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
         }
         #expect(initial, "initial sharding failed; promshard log:\n\(daemon?.log ?? "")")
 

@@ -60,3 +60,23 @@ struct StatusBuilderTests {
         #expect(s.reasons.contains { $0.contains("no successful delivery") })
     }
 }
+
+struct StatusBeforeDiscoveryTests {
+    @Test func notHealthyBeforeTheFirstDiscoveryRound() {
+        var b = StatusBuilder()
+        b.config = PromshardConfig(
+            sourcePath: "/x.yaml", stateDir: "/var",
+            services: [
+                ServiceConfig(
+                    name: "node", collectors: CollectorsConfig(static: []), targets: TargetsConfig(),
+                    dispatch: DispatchSettings(dest: "/d"))
+            ])
+        b.children = ChildrenBody(
+            children: Role.children.map {
+                ChildInfo(role: $0, pid: 1, running: true, restarts: 0, startedMs: 0)
+            })
+        let s = b.build()
+        #expect(!s.healthy)
+        #expect(s.reasons == ["waiting for the first discovery round"])
+    }
+}

@@ -25,7 +25,9 @@ extension ExecutorRequest {
     /// `port`: an ssh port, 1-65535.
     public func sshPortParam() throws(ExecutorBadRequest) -> Int? {
         guard let port = try intParam("port") else { return nil }
-        guard (1...65535).contains(port) else { throw ExecutorBadRequest("params.port must be 1-65535, got \(port)") }
+        guard (1...65535).contains(port) else {
+            throw ExecutorBadRequest("params.port must be 1-65535, got \(port)")
+        }
         return port
     }
 
