@@ -142,7 +142,7 @@ let package = Package(
         .target(name: "PromshardTestSupport", path: "Tests/Support", swiftSettings: strict),
         .target(
             name: "ConsulSimulator",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["PromshardTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/ConsulSimulator", swiftSettings: strict),
         .testTarget(name: "ProtocolTests", dependencies: ["PromshardProtocol", "PromshardBus"]),
         .testTarget(name: "ConfigTests", dependencies: ["PromshardConfig"]),

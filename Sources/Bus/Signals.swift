@@ -33,19 +33,38 @@ private final class SignalSources: @unchecked Sendable {
     func cancel() { sources.forEach { $0.cancel() } }
 }
 
-/// A short name for a signal number, e.g. "SIGTERM".
+/// A short name for a signal number, e.g. "SIGTERM" ("signal 40" when unnamed).
 public func signalName(_ sig: Int32) -> String {
     switch sig {
-    case SIGTERM: "SIGTERM"
-    case SIGINT: "SIGINT"
     case SIGHUP: "SIGHUP"
-    case SIGKILL: "SIGKILL"
-    case SIGSEGV: "SIGSEGV"
-    case SIGABRT: "SIGABRT"
-    case SIGPIPE: "SIGPIPE"
+    case SIGINT: "SIGINT"
+    case SIGQUIT: "SIGQUIT"
     case SIGILL: "SIGILL"
-    case SIGBUS: "SIGBUS"
     case SIGTRAP: "SIGTRAP"
+    case SIGABRT: "SIGABRT"
+    case SIGBUS: "SIGBUS"
+    case SIGFPE: "SIGFPE"
+    case SIGKILL: "SIGKILL"
+    case SIGUSR1: "SIGUSR1"
+    case SIGSEGV: "SIGSEGV"
+    case SIGUSR2: "SIGUSR2"
+    case SIGPIPE: "SIGPIPE"
+    case SIGALRM: "SIGALRM"
+    case SIGTERM: "SIGTERM"
+    case SIGXCPU: "SIGXCPU"
+    case SIGXFSZ: "SIGXFSZ"
+    case SIGSYS: "SIGSYS"
     default: "signal \(sig)"
     }
+}
+
+/// Absolute path of the running executable (from /proc/self/exe).
+public func executablePath() -> String {
+    var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = buffer.withUnsafeMutableBufferPointer { raw in
+        raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) {
+            readlink("/proc/self/exe", $0, raw.count - 1)
+        }
+    }
+    return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : CommandLine.arguments[0]
 }

@@ -1,3 +1,5 @@
+import PromshardBus
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -5,29 +7,7 @@
 /// Wording shared by the executor runner's messages.
 enum ExecutorFormat {
     /// "SIGTERM", "SIGKILL"… for messages.
-    static func signalName(_ signal: Int32) -> String {
-        switch signal {
-        case SIGHUP: "SIGHUP"
-        case SIGINT: "SIGINT"
-        case SIGQUIT: "SIGQUIT"
-        case SIGILL: "SIGILL"
-        case SIGTRAP: "SIGTRAP"
-        case SIGABRT: "SIGABRT"
-        case SIGBUS: "SIGBUS"
-        case SIGFPE: "SIGFPE"
-        case SIGKILL: "SIGKILL"
-        case SIGUSR1: "SIGUSR1"
-        case SIGSEGV: "SIGSEGV"
-        case SIGUSR2: "SIGUSR2"
-        case SIGPIPE: "SIGPIPE"
-        case SIGALRM: "SIGALRM"
-        case SIGTERM: "SIGTERM"
-        case SIGXCPU: "SIGXCPU"
-        case SIGXFSZ: "SIGXFSZ"
-        case SIGSYS: "SIGSYS"
-        default: "signal \(signal)"
-        }
-    }
+    static func signalName(_ signal: Int32) -> String { PromshardBus.signalName(signal) }
 
     /// A duration as "2s", "1.5s" or "250ms", for messages.
     static func duration(_ duration: Duration) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import PromshardBus
 
 #if canImport(Glibc)
     import Glibc
@@ -31,9 +32,7 @@ public enum ExecutorLocator {
 
     /// Directory of the running binary (where promshard-exec-* live).
     static func installDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let exe = n > 0 ? String(cString: buffer) : CommandLine.arguments[0]
+        let exe = executablePath()
         return (exe as NSString).deletingLastPathComponent
     }
 }

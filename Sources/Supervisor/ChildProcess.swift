@@ -109,11 +109,3 @@ func waitForExit(_ pid: pid_t) async -> ExitStatus {
         return ExitStatus(waitStatus: status)
     }
 }
-
-/// Absolute path of the running executable.
-func currentExecutable() -> String {
-    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-    return CommandLine.arguments[0]
-}

@@ -54,7 +54,7 @@ final class Supervisor: @unchecked Sendable {
     init(config: PromshardConfig, configPath: String, childArguments: [String]) {
         self.config = config
         self.configPath = configPath
-        self.executable = currentExecutable()
+        self.executable = executablePath()
         self.childArguments = childArguments
     }
 

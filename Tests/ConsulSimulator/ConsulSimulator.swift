@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import PromshardTestSupport
 import ServiceLifecycle
 
 /// A small in-process Consul HTTP API for tests, on 127.0.0.1.
@@ -352,15 +353,7 @@ public final class ConsulSimulator: @unchecked Sendable {
     private static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        } == 0
+        return withLoopbackAddress(port: port) { connect(fd, $0, $1) } == 0
     }
 }
 

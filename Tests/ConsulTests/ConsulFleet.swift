@@ -109,10 +109,7 @@ final class ConsulFleet: @unchecked Sendable {
         var result: [Int: Set<String>] = [:]
         guard let dir = dirs[name] else { return result }
         for c in collectors {
-            guard let data = FileManager.default.contents(atPath: dir.file("out/\(c.port).json")),
-                let groups = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
-            else { continue }
-            result[c.port] = Set(groups.flatMap { ($0["targets"] as? [String]) ?? [] })
+            if let targets = fileSDTargets(at: dir.file("out/\(c.port).json")) { result[c.port] = targets }
         }
         return result
     }

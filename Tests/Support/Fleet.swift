@@ -63,10 +63,7 @@ public final class Fleet: @unchecked Sendable {
     public func delivered() -> [Int: Set<String>] {
         var result: [Int: Set<String>] = [:]
         for c in collectors {
-            guard let data = FileManager.default.contents(atPath: dir.file("out/\(c.port).json")),
-                let groups = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
-            else { continue }
-            result[c.port] = Set(groups.flatMap { ($0["targets"] as? [String]) ?? [] })
+            if let targets = fileSDTargets(at: dir.file("out/\(c.port).json")) { result[c.port] = targets }
         }
         return result
     }
@@ -94,4 +91,12 @@ public final class Fleet: @unchecked Sendable {
         collectors.forEach { $0.stop() }
         dir.remove()
     }
+}
+
+/// The targets listed in a file_sd JSON file, nil when it is missing or not file_sd JSON.
+public func fileSDTargets(at path: String) -> Set<String>? {
+    guard let data = FileManager.default.contents(atPath: path),
+        let groups = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+    else { return nil }
+    return Set(groups.flatMap { ($0["targets"] as? [String]) ?? [] })
 }
