@@ -66,17 +66,7 @@ struct DeliveryRetryTests {
     }
 
     func assignment(_ version: UInt64, _ shares: [String: [String]]) -> AssignmentBody {
-        AssignmentBody(
-            version: version,
-            services: [
-                ServiceAssignment(
-                    service: "node",
-                    collectors: shares.keys.sorted().map { name in
-                        CollectorAssignment(
-                            name: name, address: "127.0.0.1", port: 1, targetCount: shares[name]!.count,
-                            groups: [TargetGroup(targets: shares[name]!)])
-                    }, targetCount: 0, replicas: 1, moved: 0, idealMoved: 0)
-            ])
+        nodeAssignment(version, shares)
     }
 
     func scheduler(_ script: Script) -> DeliveryScheduler {

@@ -63,18 +63,10 @@ struct StatusBuilderTests {
 
 struct StatusBeforeDiscoveryTests {
     @Test func notHealthyBeforeTheFirstDiscoveryRound() {
-        var b = StatusBuilder()
-        b.config = PromshardConfig(
-            sourcePath: "/x.yaml", stateDir: "/var",
-            services: [
-                ServiceConfig(
-                    name: "node", collectors: CollectorsConfig(static: []), targets: TargetsConfig(),
-                    dispatch: DispatchSettings(dest: "/d"))
-            ])
-        b.children = ChildrenBody(
-            children: Role.children.map {
-                ChildInfo(role: $0, pid: 1, running: true, restarts: 0, startedMs: 0)
-            })
+        var b = StatusBuilderTests().builder()
+        b.nodes = nil
+        b.targets = nil
+        b.dispatch = nil
         let s = b.build()
         #expect(!s.healthy)
         #expect(s.reasons == ["waiting for the first discovery round"])
