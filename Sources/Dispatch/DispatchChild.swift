@@ -67,6 +67,9 @@ public enum DispatchChild {
                         logger.info("leader: dispatching the current assignment")
                     } else {
                         gate.close()
+                        // Drop the term's scheduler: its resync timer holds it weakly and stops,
+                        // so a follower does not keep attempting (and logging) refused deliveries.
+                        scheduler = makeScheduler(term: 0)
                         logger.warning("not the leader: deliveries stopped")
                         await runBlocking { ProcessGroups.terminateAll(grace: .seconds(2)) }
                     }
