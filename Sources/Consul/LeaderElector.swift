@@ -186,9 +186,7 @@ public actor LeaderElector {
 
     private func watch(index: inout BlockingIndex, wait: Duration) async throws(ConsulError) {
         var query: [(String, String?)] = []
-        let waitMs = max(
-            100,
-            Int(wait.components.seconds) * 1000 + Int(wait.components.attoseconds / 1_000_000_000_000_000))
+        let waitMs = max(100, wait.wholeMilliseconds)
         if let i = index.queryValue { query += [("index", i), ("wait", "\(waitMs)ms")] }
         let response = try await client.request(
             "GET", kvPath, query: query, timeout: wait + wait / 16 + .seconds(3))
@@ -214,7 +212,7 @@ public actor LeaderElector {
 
     /// A duration as Consul (Go) writes it: `15s`, `1500ms`.
     static func goDuration(_ d: Duration) -> String {
-        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        let ms = d.wholeMilliseconds
         return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
     }
 }

@@ -11,7 +11,7 @@ public enum ServiceMapping {
         var seen = Set<String>()
         var out: [StaticCollector] = []
         for e in entries where e.Service.Port > 0 && !e.address.isEmpty {
-            let address = bracketed(e.address)
+            let address = urlHost(e.address)
             var c = StaticCollector(address: address, port: e.Service.Port)
             if let w = e.Service.Meta?["promshard_weight"].flatMap(Double.init), w > 0, w.isFinite {
                 c.weight = w
@@ -46,7 +46,7 @@ public enum ServiceMapping {
             for (key, value) in e.Service.Meta ?? [:] {
                 labels["__meta_consul_service_metadata_" + sanitize(key)] = value
             }
-            groups.append(TargetGroup(targets: ["\(bracketed(e.address)):\(e.Service.Port)"], labels: labels))
+            groups.append(TargetGroup(targets: ["\(urlHost(e.address)):\(e.Service.Port)"], labels: labels))
         }
         return groups.sorted {
             ($0.targets.first ?? "", $0.labels["__meta_consul_service_id"] ?? "")
@@ -64,8 +64,4 @@ public enum ServiceMapping {
             })
     }
 
-    /// IPv6 addresses are written `[addr]` in promshard's collector names.
-    static func bracketed(_ address: String) -> String {
-        address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
-    }
 }

@@ -8,9 +8,8 @@ import PromshardProtocol
 public enum Probe {
     /// The URL probed for a collector.
     public static func url(address: String, port: Int, path: String) -> String {
-        let host = address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
         let suffix = path.hasPrefix("/") ? path : "/" + path
-        return "http://\(host):\(port)\(suffix)"
+        return "http://\(urlHost(address)):\(port)\(suffix)"
     }
 
     /// Probes once; returns nil when healthy, or why not.

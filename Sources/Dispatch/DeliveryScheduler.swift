@@ -194,7 +194,7 @@ public actor DeliveryScheduler {
                             expandPlaceholders($0, collector: want.collector)
                         },
                         params: want.settings.params,
-                        deadlineMs: Int(Self.milliseconds(want.settings.timeout)))
+                        deadlineMs: Int(want.settings.timeout.wholeMilliseconds))
                     outcome = await runner(
                         ExecutorLocator.resolve(want.settings.executor), request, want.settings)
                 } catch {
@@ -212,7 +212,7 @@ public actor DeliveryScheduler {
             service: key.service, collector: key.collector, status: outcome.status, message: outcome.message,
             sha256: want.sha, assignmentVersion: want.version, attempt: attempt,
             startedMs: Int64(started.timeIntervalSince1970 * 1000),
-            durationMs: Self.milliseconds(outcome.duration),
+            durationMs: outcome.duration.wholeMilliseconds,
             targetCount: want.targetCount, stderrTail: outcome.stderrTail.isEmpty ? nil : outcome.stderrTail)
         records[key] = record
         history(HistoryEntry(record: record, executor: want.settings.executor))
@@ -231,7 +231,7 @@ public actor DeliveryScheduler {
         } else if Self.isRetried(outcome.status) && attempt <= want.settings.retries {
             let delay = Self.retryDelay(afterAttempt: attempt, base: want.settings.retryBackoff)
             retryAt[key] = .now + delay
-            metadata["retry_in"] = "\(ExecutorFormat.duration(delay))"
+            metadata["retry_in"] = "\(delay.shortDescription)"
             logger.warning("delivery failed", metadata: metadata)
             Task {
                 try? await Task.sleep(for: delay)
@@ -299,7 +299,7 @@ public actor DeliveryScheduler {
                 "resync: delivering every collector again",
                 metadata: [
                     "service": "\(service)", "collectors": "\(count)",
-                    "every": "\(ExecutorFormat.duration(interval))",
+                    "every": "\(interval.shortDescription)",
                 ])
             resync(service: service)
         }
@@ -333,7 +333,4 @@ public actor DeliveryScheduler {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "_" })
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
 }

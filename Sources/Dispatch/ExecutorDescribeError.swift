@@ -1,3 +1,5 @@
+import PromshardProtocol
+
 /// Why `EXEC describe` did not produce a usable protocol-1 description.
 public enum ExecutorDescribeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The executable could not be started (missing, not executable, bad interpreter…).
@@ -17,7 +19,7 @@ public enum ExecutorDescribeError: Error, Sendable, Equatable, CustomStringConve
             return "executor \(executable): cannot run `describe`: \(reason)"
         case .timedOut(let executable, let deadline):
             return
-                "executor \(executable): `describe` did not answer within \(ExecutorFormat.duration(deadline))"
+                "executor \(executable): `describe` did not answer within \(deadline.shortDescription)"
         case .abnormalExit(let executable, let status, let stderrTail):
             let tail = stderrTail.split(whereSeparator: \.isNewline).last.map { ": \($0)" } ?? ""
             return "executor \(executable): `describe` failed (\(status))\(tail)"

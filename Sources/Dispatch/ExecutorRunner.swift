@@ -1,4 +1,5 @@
 import Foundation
+import PromshardBus
 import PromshardProtocol
 
 /// Runs executor plugins (protocol v1) under a deadline, one process group
@@ -87,7 +88,7 @@ public struct ExecutorRunner: Sendable {
                 executable: executable, status: "exit code \(code)", stderrTail: raw.stderrTail)
         case .signaled(let signal):
             throw .abnormalExit(
-                executable: executable, status: "killed by \(ExecutorFormat.signalName(signal))",
+                executable: executable, status: "killed by \(signalName(signal))",
                 stderrTail: raw.stderrTail)
         }
         let line = Self.lastLine(raw.stdoutLines) ?? ""
@@ -131,10 +132,10 @@ public struct ExecutorRunner: Sendable {
             switch stop {
             case .deadline(escalated: false):
                 outcome.message =
-                    "deadline \(ExecutorFormat.duration(deadline)) exceeded, process group terminated (SIGTERM)"
+                    "deadline \(deadline.shortDescription) exceeded, process group terminated (SIGTERM)"
             case .deadline(escalated: true):
                 outcome.message =
-                    "deadline \(ExecutorFormat.duration(deadline)) exceeded, process group killed (SIGTERM, then SIGKILL after \(ExecutorFormat.duration(killGrace)))"
+                    "deadline \(deadline.shortDescription) exceeded, process group killed (SIGTERM, then SIGKILL after \(killGrace.shortDescription))"
             case .cancelled:
                 outcome.message = "run cancelled, process group killed"
             }
@@ -144,7 +145,7 @@ public struct ExecutorRunner: Sendable {
         switch raw.termination {
         case .signaled(let signal):
             outcome.status = .crashed
-            outcome.message = "killed by signal \(signal) (\(ExecutorFormat.signalName(signal)))\(stderrHint)"
+            outcome.message = "killed by signal \(signal) (\(signalName(signal)))\(stderrHint)"
         case .exited(0):
             switch result?.status {
             case .ok?:

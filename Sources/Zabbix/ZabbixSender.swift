@@ -1,3 +1,5 @@
+import PromshardProtocol
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -189,10 +191,7 @@ public struct ZabbixSender: Sendable {
         while true {
             let left = deadline - ContinuousClock.now
             if left <= .zero { return false }
-            let ms = Int32(
-                min(
-                    left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000,
-                    60_000))
+            let ms = Int32(min(left.wholeMilliseconds, 60_000))
             var p = pollfd(fd: fd, events: events, revents: 0)
             let rc = poll(&p, 1, max(ms, 1))
             if rc < 0 {

@@ -53,7 +53,7 @@ enum AnsibleDelivery {
                 status: .failed, message: "no time left before the deadline to run ansible-playbook")
         }
         context.progress(
-            "ansible-playbook \(playbook) on \(host) (timeout \(ExecutorDurationFormat.text(budget)))")
+            "ansible-playbook \(playbook) on \(host) (timeout \(budget.shortDescription))")
         let result: CommandResult
         do {
             result = try CommandRunner.run(
@@ -71,7 +71,7 @@ enum AnsibleDelivery {
             return ExecutorResult(
                 status: .failed,
                 message:
-                    "ansible-playbook on \(host) did not finish within \(ExecutorDurationFormat.text(budget)), stopped\(reason)",
+                    "ansible-playbook on \(host) did not finish within \(budget.shortDescription), stopped\(reason)",
                 changed: changed)
         }
         switch result.termination {

@@ -82,16 +82,11 @@ enum FileDelivery {
         "\(AtomicFile.directory(of: dest))/.\(AtomicFile.baseName(of: dest)).promshard-reload-pending"
     }
 
-    /// Whole milliseconds of a duration, for messages.
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
-
     /// POSTs the reload URL; returns whether it answered 2xx and a message.
     private static func reload(_ url: String, context: ExecutorContext) -> (ok: Bool, message: String) {
         let budget = min(context.remaining - deadlineMargin, maxReloadTimeout)
         if budget >= .milliseconds(10) {
-            context.progress("reload \(url) (timeout \(milliseconds(budget)) ms)")
+            context.progress("reload \(url) (timeout \(budget.wholeMilliseconds) ms)")
         }
         return ReloadPost.send(url, timeout: budget)
     }

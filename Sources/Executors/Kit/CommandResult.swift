@@ -1,4 +1,5 @@
 import Foundation
+import PromshardProtocol
 
 /// How a helper program run by ``CommandRunner`` ended, with its output.
 public struct CommandResult: Sendable, Equatable {
@@ -41,7 +42,7 @@ public struct CommandResult: Sendable, Equatable {
 
     /// "exit code 1", "killed by signal 9", or "timed out after 5s".
     public var summary: String {
-        if timedOut { return "timed out after \(ExecutorDurationFormat.text(duration))" }
+        if timedOut { return "timed out after \(duration.shortDescription)" }
         switch termination {
         case .exited(let code): return "exit code \(code)"
         case .signaled(let signal): return "killed by signal \(signal)"
