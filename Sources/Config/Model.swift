@@ -150,9 +150,15 @@ public struct TargetsConfig: Codable, Sendable, Equatable {
     public var consulServices: [String] = []
     /// `consul_tag`: only instances carrying this tag (optional).
     public var consulTag: String? = nil
+    /// `max_drop` (default `50%`), as a fraction: a change that removes a
+    /// larger share of the service's targets is held back (1 = never).
+    public var maxDrop: Double = 0.5
+    /// `drop_hold` (default 2m): how long a held removal must persist before it is applied.
+    public var dropHold: Duration = .seconds(120)
     public init(
         static: [String] = [], staticLabels: [String: String] = [:], files: [String] = [],
-        refreshInterval: Duration = .seconds(5), consulServices: [String] = [], consulTag: String? = nil
+        refreshInterval: Duration = .seconds(5), consulServices: [String] = [], consulTag: String? = nil,
+        maxDrop: Double = 0.5, dropHold: Duration = .seconds(120)
     ) {
         self.static = `static`
         self.staticLabels = staticLabels
@@ -160,6 +166,8 @@ public struct TargetsConfig: Codable, Sendable, Equatable {
         self.refreshInterval = refreshInterval
         self.consulServices = consulServices
         self.consulTag = consulTag
+        self.maxDrop = maxDrop
+        self.dropHold = dropHold
     }
 }
 

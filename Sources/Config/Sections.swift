@@ -11,7 +11,10 @@ enum Keys {
     static let collectors = ["static", "consul_service", "consul_probe", "health_check"]
     static let staticCollector = ["address", "weight", "zone"]
     static let healthCheck = ["path", "interval", "timeout", "fall", "rise"]
-    static let targets = ["static", "labels", "files", "refresh_interval", "consul_services", "consul_tag"]
+    static let targets = [
+        "static", "labels", "files", "refresh_interval", "consul_services", "consul_tag", "max_drop",
+        "drop_hold",
+    ]
     static let hashing = ["replicas", "max_load_factor"]
     static let dispatch = [
         "executor", "dest", "reload_url", "timeout", "kill_grace", "concurrency", "params",
@@ -268,6 +271,8 @@ extension ConfigDecoder {
             if value.isEmpty { report(item, "must not be empty") } else { t.consulServices.append(value) }
         }
         if let f = m["consul_tag"] { t.consulTag = nonEmptyString(f) }
+        if let f = m["max_drop"], let share = share(f) { t.maxDrop = share }
+        t.dropHold = duration(m, "drop_hold", default: t.dropHold, positive: true)
         return t
     }
 

@@ -20,7 +20,7 @@ public actor DiscoveryEngine {
 
     private let sinks: Sinks
     private let logger = Logger(label: "discovery")
-    private var config: PromshardConfig?
+    var config: PromshardConfig?
     private var health: [String: [String: HealthTracker]] = [:]
     private var files: [String: TargetFiles] = [:]
     private var fileGroups: [String: [TargetGroup]] = [:]
@@ -30,6 +30,9 @@ public actor DiscoveryEngine {
     private var loops: [Task<Void, Never>] = []
     /// Last known state of every Consul source (kept while Consul is unreachable).
     private var consul = ConsulSources()
+    /// `targets.max_drop`: mass removals held back (DiscoveryEngine+DropGuard.swift).
+    var drops = DropGuard()
+    var dropTimer: (at: ContinuousClock.Instant, task: Task<Void, Never>)?
 
     public init(sinks: Sinks) { self.sinks = sinks }
 
@@ -42,6 +45,7 @@ public actor DiscoveryEngine {
         health = health.filter { names.contains($0.key) }
         files = files.filter { names.contains($0.key) }
         consul.retain(config)
+        drops.retain(services: names)
         for service in config.services {
             let known = Set(collectors(of: service).map(\.name))
             health[service.name] = (health[service.name] ?? [:]).filter { known.contains($0.key) }
@@ -119,6 +123,8 @@ public actor DiscoveryEngine {
     public func stop() {
         loops.forEach { $0.cancel() }
         loops = []
+        dropTimer?.task.cancel()
+        dropTimer = nil
     }
 
     private func probeLoop(_ service: ServiceConfig) async {
@@ -169,7 +175,7 @@ public actor DiscoveryEngine {
         health[service.name, default: [:]][collector] = tracker
     }
 
-    private func refreshFiles(_ service: ServiceConfig) {
+    func refreshFiles(_ service: ServiceConfig) {
         var reader = files[service.name] ?? TargetFiles()
         let (groups, errors) = reader.refresh(patterns: service.targets.files, service: service.name)
         files[service.name] = reader
@@ -228,7 +234,7 @@ public actor DiscoveryEngine {
         }
     }
 
-    private func publishIfChanged() {
+    func publishIfChanged() {
         // Publish nothing before the first round of probes: a half-probed
         // fleet would make hashing shuffle targets for nothing.
         guard config != nil, allProbed else { return }
@@ -237,7 +243,7 @@ public actor DiscoveryEngine {
             lastNodes = n
             sinks.nodes(n)
         }
-        let t = targets()
+        let t = guarded(targets())
         if t != lastTargets {
             lastTargets = t
             sinks.targets(t)

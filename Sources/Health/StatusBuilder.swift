@@ -49,6 +49,7 @@ public struct StatusBuilder: Sendable {
                 reasons.append("service \(service.name): no healthy collector")
             }
             if failed > 0 && ok == 0 { reasons.append("service \(service.name): no successful delivery") }
+            reasons += (targets?.held ?? []).filter { $0.service == service.name }.map(\.reason)
             services.append(
                 ServiceStatus(
                     service: service.name, collectorsHealthy: healthy, collectorsTotal: collectors.count,

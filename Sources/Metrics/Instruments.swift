@@ -21,6 +21,18 @@ public enum Instruments {
         ).increment()
     }
 
+    /// Discovery: targets of `service` whose removal is held back by `targets.max_drop` (0 when none).
+    public static func targetsDropHeld(service: String, targets: Int) {
+        Gauge(label: MetricsCatalog.targetsDropHeld.name, dimensions: [("service", service)]).record(targets)
+    }
+
+    /// Discovery: a mass removal of targets was `held`, or ended `expired`, `confirmed` or `withdrawn`.
+    public static func targetDrop(service: String, outcome: String) {
+        Counter(
+            label: MetricsCatalog.targetDrops.name, dimensions: [("service", service), ("outcome", outcome)]
+        ).increment()
+    }
+
     /// Supervisor: a config reload with its result (`applied`, `unchanged`, `invalid`).
     public static func configReload(result: String) {
         Counter(label: MetricsCatalog.configReloads.name, dimensions: [("result", result)]).increment()

@@ -38,6 +38,15 @@ public enum MetricsCatalog {
     /// Discovery: collector health probes by service and result (ok | failed).
     public static let probes = Entry(
         name: "promshard_collector_probes_total", help: "Collector health probes by service and result.")
+    /// Discovery: targets whose removal is held back by `targets.max_drop`, by service.
+    public static let targetsDropHeld = Entry(
+        name: "promshard_targets_drop_held",
+        help: "Targets whose removal is held back by targets.max_drop, by service (0 when none).")
+    /// Discovery: mass removals by service and outcome (held | expired | confirmed | withdrawn).
+    public static let targetDrops = Entry(
+        name: "promshard_target_drops_total",
+        help:
+            "Mass removals of targets held by targets.max_drop, and how holds ended, by service and outcome.")
     /// Supervisor: config reloads by result (applied | unchanged | invalid).
     public static let configReloads = Entry(
         name: "promshard_config_reloads_total", help: "Config reloads (SIGHUP) by result.")
@@ -92,7 +101,9 @@ public enum MetricsCatalog {
 
     /// Every known entry.
     public static let all: [Entry] = [
-        assignmentComputations, assignmentDuration, probes, configReloads, zabbixSends, buildInfo, healthy,
+        assignmentComputations, assignmentDuration, probes, targetsDropHeld, targetDrops,
+        configReloads,
+        zabbixSends, buildInfo, healthy,
         ready,
         childUp, childRestarts, collectorsHealthy, collectorsTotal, targets, collectorTargets,
         assignmentVersion,

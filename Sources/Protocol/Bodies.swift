@@ -76,9 +76,12 @@ public struct SourceError: Codable, Sendable, Hashable {
 public struct TargetsBody: Codable, Sendable, Equatable {
     public var services: [String: [TargetGroup]]
     public var errors: [SourceError]
-    public init(services: [String: [TargetGroup]], errors: [SourceError] = []) {
+    /// Removals held back by `targets.max_drop` (their targets are still in `services`); nil when none.
+    public var held: [HeldDrop]?
+    public init(services: [String: [TargetGroup]], errors: [SourceError] = [], held: [HeldDrop]? = nil) {
         self.services = services
         self.errors = errors
+        self.held = held
     }
 }
 

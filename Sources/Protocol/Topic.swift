@@ -23,13 +23,15 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case leader
     /// A process's metric snapshot (every process → health; retained per sender).
     case metrics
+    /// A SIGHUP found the config valid (supervisor → discovery): confirms held target removals.
+    case reload
 
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
         case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics:
             true
-        case .hello, .shutdown: false
+        case .hello, .shutdown, .reload: false
         }
     }
 }

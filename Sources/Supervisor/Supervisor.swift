@@ -297,10 +297,12 @@ final class Supervisor: @unchecked Sendable {
             if fresh == config {
                 Instruments.configReload(result: "unchanged")
                 logger.info("config reloaded: unchanged", metadata: ["config": "\(configPath)"])
+                publish(.reload, ReloadBody(changed: false))
                 return
             }
             config = fresh
             publishConfig()
+            publish(.reload, ReloadBody(changed: true))
             Instruments.configReload(result: "applied")
             logger.info(
                 "config reloaded",
