@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PromshardConfig
 import PromshardHistory
+import PromshardMetrics
 import PromshardProtocol
 
 #if canImport(Glibc)
@@ -38,7 +39,7 @@ public actor DeliveryScheduler {
     private let runner: @Sendable (String, ExecutorRequest, DispatchSettings) async -> ExecutorOutcome
     private let publish: @Sendable (DispatchResultBody) -> Void
     private let history: @Sendable (HistoryEntry) -> Void
-    private let logger = Logger(label: "dispatch")
+    private let logger: Logger
     private var stateDir = ""
     private var wants: [Key: Want] = [:]
     private var delivered: [Key: String] = [:]
@@ -56,23 +57,34 @@ public actor DeliveryScheduler {
     private var resyncInterval: [String: Duration] = [:]
     private var resyncAt: [String: ContinuousClock.Instant] = [:]
     private var resyncTimer: (at: ContinuousClock.Instant, task: Task<Void, Never>)?
+    /// Collectors unhealthy in the last `nodes`, and the drains waiting for them.
+    private var down = CollectorsDown()
+    private var deferred: Set<Key> = []
+    /// The sleeping task of every pending retry.
+    private var retryTasks: [Key: Task<Void, Never>] = [:]
+    /// Set by ``stop()``: nothing starts any more.
+    private var stopped = false
 
     /// - Parameters:
     ///   - runner: runs one executor (`executable`, request, the service's settings).
     ///   - publish: receives the last delivery per collector after every attempt.
     ///   - history: receives every finished attempt; must return at once.
+    ///   - logger: where deliveries are logged.
     public init(
         runner: @escaping @Sendable (String, ExecutorRequest, DispatchSettings) async -> ExecutorOutcome,
         publish: @escaping @Sendable (DispatchResultBody) -> Void,
-        history: @escaping @Sendable (HistoryEntry) -> Void = { _ in }
+        history: @escaping @Sendable (HistoryEntry) -> Void = { _ in },
+        logger: Logger = Logger(label: "dispatch")
     ) {
         self.runner = runner
         self.publish = publish
         self.history = history
+        self.logger = logger
     }
 
     deinit {
         resyncTimer?.task.cancel()
+        for task in retryTasks.values { task.cancel() }
     }
 
     /// Statuses after which the same content is tried again.
@@ -138,6 +150,8 @@ public actor DeliveryScheduler {
         for (key, want) in fresh where wants[key]?.sha != want.sha {
             attempts[key] = 0
             retryAt[key] = nil
+            retryTasks.removeValue(forKey: key)?.cancel()
+            deferred.remove(key)
             gaveUp.remove(key)
         }
         wants = fresh
@@ -161,6 +175,7 @@ public actor DeliveryScheduler {
 
     /// Starts every delivery that is due, within the concurrency limits.
     private func pump() {
+        guard !stopped else { return }
         let now = ContinuousClock.now
         var perService: [String: Int] = [:]
         for key in running { perService[key.service, default: 0] += 1 }
@@ -208,13 +223,17 @@ public actor DeliveryScheduler {
 
     private func finished(_ key: Key, want: Want, attempt: Int, started: Date, outcome: ExecutorOutcome) {
         running.remove(key)
+        guard !stopped else { return }
         let record = DeliveryRecord(
             service: key.service, collector: key.collector, status: outcome.status, message: outcome.message,
             sha256: want.sha, assignmentVersion: want.version, attempt: attempt,
             startedMs: Int64(started.timeIntervalSince1970 * 1000),
             durationMs: outcome.duration.wholeMilliseconds,
             targetCount: want.targetCount, stderrTail: outcome.stderrTail.isEmpty ? nil : outcome.stderrTail)
-        records[key] = record
+        let current = wants[key]?.sha == want.sha
+        // `[]` to a collector known to be down failing is expected: not an alarm, not a failed delivery.
+        let deferredDrain = current && want.drain && Self.isRetried(outcome.status) && down.contains(key)
+        if !deferredDrain { records[key] = record }
         history(HistoryEntry(record: record, executor: want.settings.executor))
         var metadata: Logger.Metadata = [
             "service": "\(key.service)", "collector": "\(key.collector)",
@@ -222,21 +241,19 @@ public actor DeliveryScheduler {
             "attempt": "\(attempt)", "targets": "\(want.targetCount)", "version": "\(want.version)",
             "duration_ms": "\(record.durationMs)", "message": "\(outcome.message)",
         ]
-        let current = wants[key]?.sha == want.sha
         if outcome.status == .ok {
             delivered[key] = want.sha
+            deferred.remove(key)
             logger.info("delivered", metadata: metadata)
+        } else if deferredDrain {
+            deferDrain(key, attempt: attempt, backoff: want.settings.retryBackoff, metadata: metadata)
         } else if !current {
             logger.warning("delivery failed; newer content is due", metadata: metadata)
-        } else if Self.isRetried(outcome.status) && attempt <= want.settings.retries {
+        } else if Self.isRetried(outcome.status) && (attempts[key] ?? attempt) <= want.settings.retries {
             let delay = Self.retryDelay(afterAttempt: attempt, base: want.settings.retryBackoff)
-            retryAt[key] = .now + delay
             metadata["retry_in"] = "\(delay.shortDescription)"
             logger.warning("delivery failed", metadata: metadata)
-            Task {
-                try? await Task.sleep(for: delay)
-                self.retryDue()
-            }
+            scheduleRetry(key, after: delay)
         } else {
             gaveUp.insert(key)
             let why =
@@ -250,7 +267,70 @@ public actor DeliveryScheduler {
         publishResults()
     }
 
-    private func retryDue() { pump() }
+    /// Sleeps until a retry is due, then starts it. A newer content, a
+    /// collector coming back or ``stop()`` cancels the wait.
+    private func scheduleRetry(_ key: Key, after delay: Duration) {
+        retryAt[key] = .now + delay
+        retryTasks[key]?.cancel()
+        retryTasks[key] = Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled, let self else { return }
+            await self.retryDue(key)
+        }
+    }
+
+    private func retryDue(_ key: Key) {
+        guard !Task.isCancelled else { return }
+        retryTasks[key] = nil
+        pump()
+    }
+
+    // MARK: - Failovers and stopping
+
+    /// A drain to a collector known to be down failed: retried quietly
+    /// (info once, then debug), without a retry limit, and at once when the
+    /// collector is back (``observe(_:)``). Counted apart from failed deliveries.
+    private func deferDrain(_ key: Key, attempt: Int, backoff: Duration, metadata: Logger.Metadata) {
+        let delay = Self.retryDelay(afterAttempt: attempt, base: backoff)
+        var metadata = metadata
+        metadata["retry_in"] = "\(delay.shortDescription)"
+        let first = deferred.insert(key).inserted
+        logger.log(
+            level: first ? .info : .debug, "collector is down: it is sent [] when it is back",
+            metadata: metadata)
+        Instruments.deliveryDeferred(service: key.service)
+        scheduleRetry(key, after: delay)
+    }
+
+    /// Takes the collectors' health (`nodes`). A drain waiting for a
+    /// collector that is back is delivered at once, before hashing gives it
+    /// targets again.
+    public func observe(_ nodes: NodesBody) {
+        let back = down.update(nodes)
+        for key in back.sorted() where deferred.contains(key) {
+            deferred.remove(key)
+            attempts[key] = 0
+            retryAt[key] = nil
+            retryTasks.removeValue(forKey: key)?.cancel()
+            logger.info(
+                "collector is back: sending it [] now",
+                metadata: ["service": "\(key.service)", "collector": "\(key.collector)"])
+        }
+        pump()
+        updateDeliveredVersion()
+    }
+
+    /// Stops a scheduler that is replaced (a leader term starts or ends):
+    /// pending retries and the resync timer are cancelled, no delivery
+    /// starts any more, and running ones finish without effect.
+    public func stop() {
+        stopped = true
+        for task in retryTasks.values { task.cancel() }
+        retryTasks = [:]
+        retryAt = [:]
+        resyncTimer?.task.cancel()
+        resyncTimer = nil
+    }
 
     // MARK: - Resync
 
@@ -310,7 +390,11 @@ public actor DeliveryScheduler {
 
     private func updateDeliveredVersion() {
         guard let version = assignmentVersion else { return }
-        if wants.allSatisfy({ delivered[$0.key] == $0.value.sha }) { deliveredVersion = version }
+        // A drain waiting for a collector that is down does not hold the version back.
+        if wants.allSatisfy({ delivered[$0.key] == $0.value.sha || ($0.value.drain && down.contains($0.key)) }
+        ) {
+            deliveredVersion = version
+        }
     }
 
     private func publishResults() {

@@ -31,8 +31,15 @@ public enum DispatchChild {
         var dispatching = false
         var config: PromshardConfig?
         var assignment: AssignmentBody?
+        var nodes: NodesBody?
+        /// A replaced scheduler cancels its retries; the new one knows which collectors are down.
+        func replaceScheduler(term: Int) async {
+            await scheduler.stop()
+            scheduler = makeScheduler(term: term)
+            if let nodes { await scheduler.observe(nodes) }
+        }
         let messages = bus.start(
-            subscribe: [.config, .leader, .dispatchResult, .assignment, .shutdown],
+            subscribe: [.config, .leader, .dispatchResult, .assignment, .nodes, .shutdown],
             onSupervisorGone: { ProcessGroups.killAll() })
         for await message in messages {
             do {
@@ -42,6 +49,11 @@ public enum DispatchChild {
                     if let config { historySink.use(stateDir: config.stateDir) }
                 case .assignment: assignment = try message.body(AssignmentBody.self)
                 case .leader: leader = try message.body(LeaderBody.self)
+                case .nodes:
+                    let body = try message.body(NodesBody.self)
+                    nodes = body
+                    await scheduler.observe(body)
+                    continue
                 case .dispatchResult:
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
@@ -63,13 +75,13 @@ public enum DispatchChild {
                 if config?.consul?.leaderElection == true {
                     if allowed {
                         // A new term: forget what collectors have, another leader may have changed it.
-                        scheduler = makeScheduler(term: gate.openTerm())
+                        await replaceScheduler(term: gate.openTerm())
                         logger.info("leader: dispatching the current assignment")
                     } else {
                         gate.close()
                         // Drop the term's scheduler: its resync timer holds it weakly and stops,
                         // so a follower does not keep attempting (and logging) refused deliveries.
-                        scheduler = makeScheduler(term: 0)
+                        await replaceScheduler(term: 0)
                         logger.warning("not the leader: deliveries stopped")
                         await runBlocking { ProcessGroups.terminateAll(grace: .seconds(2)) }
                     }

@@ -33,6 +33,11 @@ public enum Instruments {
         ).increment()
     }
 
+    /// Dispatch: `[]` to a collector known to be down failed and waits for it (not a failed delivery).
+    public static func deliveryDeferred(service: String) {
+        Counter(label: MetricsCatalog.deliveriesDeferred.name, dimensions: [("service", service)]).increment()
+    }
+
     /// Supervisor: a config reload with its result (`applied`, `unchanged`, `invalid`).
     public static func configReload(result: String) {
         Counter(label: MetricsCatalog.configReloads.name, dimensions: [("result", result)]).increment()

@@ -47,6 +47,12 @@ public enum MetricsCatalog {
         name: "promshard_target_drops_total",
         help:
             "Mass removals of targets held by targets.max_drop, and how holds ended, by service and outcome.")
+    /// Dispatch: drains (`[]`) to a collector known to be down that failed and wait for it.
+    public static let deliveriesDeferred = Entry(
+        name: "promshard_deliveries_deferred_total",
+        help:
+            "Deliveries of [] to a collector known to be down that failed and are retried when it is back, by service."
+    )
     /// Supervisor: config reloads by result (applied | unchanged | invalid).
     public static let configReloads = Entry(
         name: "promshard_config_reloads_total", help: "Config reloads (SIGHUP) by result.")
@@ -101,9 +107,8 @@ public enum MetricsCatalog {
 
     /// Every known entry.
     public static let all: [Entry] = [
-        assignmentComputations, assignmentDuration, probes, targetsDropHeld, targetDrops,
-        configReloads,
-        zabbixSends, buildInfo, healthy,
+        assignmentComputations, assignmentDuration, probes, targetsDropHeld, targetDrops, deliveriesDeferred,
+        configReloads, zabbixSends, buildInfo, healthy,
         ready,
         childUp, childRestarts, collectorsHealthy, collectorsTotal, targets, collectorTargets,
         assignmentVersion,
