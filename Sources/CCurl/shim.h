@@ -11,3 +11,7 @@ static inline CURLcode promshard_curl_getinfo_long(CURL *h, CURLINFO i, long *v)
 
 // curl_global_init's flag macros are composite and not imported into Swift.
 static inline CURLcode promshard_curl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+// Progress (xferinfo) callback: a non-zero return aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+typedef int (*promshard_xferinfo_cb)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+static inline CURLcode promshard_curl_setopt_xferinfo(CURL *h, promshard_xferinfo_cb cb) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb); }

@@ -26,7 +26,8 @@ public struct ConsulClient: Sendable {
     }
 
     /// Performs one request. 2xx and 404 answers are returned; 403 and other
-    /// statuses throw. `path` starts with `/v1/`; query values are escaped.
+    /// statuses throw. Cancelling the calling task aborts the transfer
+    /// (within about a second) and throws ``ConsulError/cancelled(request:)``. `path` starts with `/v1/`; query values are escaped.
     public func request(
         _ method: String, _ path: String, query: [(String, String?)] = [], body: [UInt8]? = nil,
         timeout: Duration = .seconds(10)
@@ -38,21 +39,30 @@ public struct ConsulClient: Sendable {
         if body != nil { headers["Content-Type"] = "application/json" }
         let caFile = self.caFile
         let sentHeaders = headers
-        let result: Result<HTTPResponse, HTTPClientError> = await runBlocking {
-            do throws(HTTPClientError) {
-                return .success(
-                    try HTTPClient.request(
-                        method: method, url: url, timeout: timeout, headers: sentHeaders, body: body,
-                        maxBodyBytes: 64 << 20, caFile: caFile, responseHeaders: ["X-Consul-Index"]))
-            } catch {
-                return .failure(error)
+        // Cancelling the calling task ends the transfer (a blocking query may wait minutes).
+        let cancel = CancellationFlag()
+        let result: Result<HTTPResponse, HTTPClientError> = await withTaskCancellationHandler {
+            await runBlocking {
+                do throws(HTTPClientError) {
+                    return .success(
+                        try HTTPClient.request(
+                            method: method, url: url, timeout: timeout, headers: sentHeaders, body: body,
+                            maxBodyBytes: 64 << 20, caFile: caFile, responseHeaders: ["X-Consul-Index"],
+                            cancel: cancel))
+                } catch {
+                    return .failure(error)
+                }
             }
+        } onCancel: {
+            cancel.cancel()
         }
         let response: HTTPResponse
         switch result {
         case .success(let r): response = r
+        case .failure(let e) where e.isCancelled: throw .cancelled(request: label)
         case .failure(let e): throw .unreachable(request: label, reason: e.message)
         }
+        if Task.isCancelled { throw .cancelled(request: label) }
         let message = String(response.bodyText.prefix(300)).trimmingWhitespace
         switch response.status {
         case 200..<300, 404:

@@ -9,6 +9,8 @@ public enum ConsulError: Error, Sendable, Equatable, CustomStringConvertible {
     case status(request: String, code: Int, message: String)
     /// A 2xx answer whose body could not be decoded.
     case badAnswer(request: String, reason: String)
+    /// The task waiting for the answer was cancelled (a new config, a stop): nothing was learnt.
+    case cancelled(request: String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum ConsulError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden(let r, let m): "consul \(r): permission denied (check consul.token): \(m)"
         case .status(let r, let code, let m): "consul \(r): HTTP \(code): \(m)"
         case .badAnswer(let r, let why): "consul \(r): unexpected answer: \(why)"
+        case .cancelled(let r): "consul \(r): cancelled"
         }
     }
 }

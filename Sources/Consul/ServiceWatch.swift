@@ -51,6 +51,8 @@ public struct ServiceWatch: Sendable {
     }
 
     /// Runs until the task is cancelled, calling `update` on every change.
+    /// A cancelled task reports nothing more: not the answer of a blocking
+    /// query that was waiting (it is aborted), nor a failure.
     public func run(_ update: @Sendable (Update) async -> Void) async {
         var index = BlockingIndex()
         var backoff = self.backoff
@@ -78,8 +80,10 @@ public struct ServiceWatch: Sendable {
                         request: "GET /v1/health/service/\(service)", reason: error.reason)
                 }
                 backoff.succeeded()
+                if Task.isCancelled { return }
                 if changed { await update(.entries(entries, index: response.index)) }
             } catch {
+                if Task.isCancelled { return }
                 index.reset()
                 await update(.failed(error))
                 try? await Task.sleep(for: backoff.failed())

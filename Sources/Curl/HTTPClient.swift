@@ -32,13 +32,14 @@ public enum HTTPClient {
     ///   - caFile: PEM bundle to verify the server with, instead of the system store.
     ///   - responseHeaders: Names of response headers to return in ``HTTPResponse/headers``
     ///     (e.g. `X-Consul-Index`); looked up case-insensitively, last response only.
+    ///   - cancel: Aborts the transfer when set (checked about once a second while idle).
     /// - Returns: The status and (capped) body of the final response, whatever the status.
     /// - Throws: ``HTTPClientError`` when no HTTP response arrived (connection
-    ///   refused, timeout, DNS, TLS, bad URL, too many redirects).
+    ///   refused, timeout, DNS, TLS, bad URL, too many redirects, cancelled).
     public static func request(
         method: String = "GET", url: String, timeout: Duration, headers: [String: String] = [:],
         body: [UInt8]? = nil, maxBodyBytes: Int = 1 << 20, caFile: String? = nil,
-        responseHeaders: [String] = []
+        responseHeaders: [String] = [], cancel: CancellationFlag? = nil
     ) throws(HTTPClientError) -> HTTPResponse {
         guard globalInit == CURLE_OK else {
             throw HTTPClientError(
@@ -64,7 +65,7 @@ public enum HTTPClient {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
 
-        let code: CURLcode = withExtendedLifetime(sink) {
+        let code: CURLcode = withExtendedLifetime((sink, cancel)) {
             var setup = Setup(handle: handle)
             setup.pointer(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
             setup.string(CURLOPT_URL, url)
@@ -79,6 +80,11 @@ public enum HTTPClient {
             setup.result(promshard_curl_setopt_write(handle, responseSinkWrite))
             setup.pointer(CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
             if let caFile { setup.string(CURLOPT_CAINFO, caFile) }
+            if let cancel {
+                setup.long(CURLOPT_NOPROGRESS, 0)
+                setup.result(promshard_curl_setopt_xferinfo(handle, cancellationCheck))
+                setup.pointer(CURLOPT_XFERINFODATA, Unmanaged.passUnretained(cancel).toOpaque())
+            }
             if headerList != nil {
                 setup.result(promshard_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
             }
@@ -111,6 +117,9 @@ public enum HTTPClient {
             return curl_easy_perform(handle)
         }
 
+        if code == CURLE_ABORTED_BY_CALLBACK, cancel?.isCancelled == true {
+            throw HTTPClientError(code: HTTPClientError.cancelledCode, message: "cancelled")
+        }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             throw HTTPClientError(code: Int(code.rawValue), message: detail.isEmpty ? describe(code) : detail)

@@ -17,5 +17,11 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     /// Whether the transfer hit its timeout.
     public var isTimeout: Bool { code == Self.timeoutCode }
 
+    /// libcurl's code for a transfer aborted by its callback: here, a ``CancellationFlag``.
+    public static let cancelledCode = 42
+
+    /// Whether the transfer was cancelled through its ``CancellationFlag``.
+    public var isCancelled: Bool { code == Self.cancelledCode }
+
     public var description: String { message }
 }

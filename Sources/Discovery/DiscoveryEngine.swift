@@ -75,6 +75,8 @@ public actor DiscoveryEngine {
     }
 
     private func consulUpdate(_ watch: ConsulSources.Watch, _ update: ServiceWatch.Update) {
+        // A watch of a replaced config (its task is cancelled) records nothing.
+        guard !Task.isCancelled else { return }
         let changed = consul.record(watch, update)
         let meta: Logger.Metadata = [
             "service": "\(watch.service)", "consul_service": "\(watch.watch.service)",
@@ -96,17 +98,22 @@ public actor DiscoveryEngine {
             let fresh = current.filter { probed($0, of: service) && health[service.name]?[$0.name] == nil }
             if !fresh.isEmpty {
                 let check = service.collectors.healthCheck
-                Task {
+                // Kept with the loops, so a new config or a stop cancels it too.
+                let probeNow = Task {
                     await withTaskGroup(of: (String, String?).self) { group in
                         for c in fresh {
                             group.addTask {
                                 (c.name, await Probe.run(address: c.address, port: c.port, check: check))
                             }
                         }
-                        for await (name, error) in group { await self.recordIfCurrent(service, name, error) }
+                        for await (name, error) in group {
+                            if Task.isCancelled { return }
+                            await self.recordIfCurrent(service, name, error)
+                        }
                     }
                     await self.publishIfChanged()
                 }
+                loops.append(probeNow)
             }
         }
         publishIfChanged()
@@ -139,6 +146,7 @@ public actor DiscoveryEngine {
                     }
                 }
                 for await (name, error) in group {
+                    if Task.isCancelled { return }  // a replaced config: record nothing
                     // A collector that left Consul while being probed is not tracked again.
                     guard collectors(of: service).contains(where: { $0.name == name }) else { continue }
                     record(service: service, collector: name, error: error)
