@@ -23,7 +23,7 @@ public enum DiscoveryChild {
                 targets: { bus.publish(.targets, $0) }))
         let leadership = Leadership.shared
         await leadership.setBus(bus)
-        for await message in bus.start(subscribe: [.config, .reload, .children, .shutdown]) {
+        for await message in bus.start(subscribe: [.config, .reload, .targets, .children, .shutdown]) {
             switch message.topic {
             case .config:
                 do {
@@ -33,6 +33,9 @@ public enum DiscoveryChild {
                 } catch {
                     logger.error("cannot decode config", metadata: ["error": "\(error)"])
                 }
+            case .targets:
+                // Only the replay after a restart: our own last `targets`, the guard's baseline.
+                if let body = try? message.body(TargetsBody.self) { await engine.resumeDropGuard(from: body) }
             case .reload:
                 // The operator's SIGHUP confirms removals held by targets.max_drop.
                 await engine.confirmDrops()

@@ -18,6 +18,12 @@ extension DiscoveryEngine {
         publishIfChanged()
     }
 
+    /// The `targets` this role published before a restart (the supervisor's
+    /// replay): the guard measures the first round against it.
+    public func resumeDropGuard(from body: TargetsBody) {
+        drops.resume(from: body.services)
+    }
+
     /// `body` with each service's removals held back where the guard says so.
     func guarded(_ body: TargetsBody) -> TargetsBody {
         guard let config else { return body }

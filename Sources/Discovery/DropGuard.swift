@@ -61,6 +61,15 @@ public struct DropGuard: Sendable {
         confirmedServices.formUnion(services)
     }
 
+    /// Takes what an earlier run published as the accepted targets of every
+    /// service that has none yet (a restarted discovery child measures
+    /// removals against what hashing already has, not from nothing).
+    public mutating func resume(from services: [String: [TargetGroup]]) {
+        for (service, groups) in services where accepted[service] == nil {
+            accept(service, groups, Self.distinct(groups))
+        }
+    }
+
     /// Forgets services that are no longer configured.
     public mutating func retain(services: Set<String>) {
         accepted = accepted.filter { services.contains($0.key) }

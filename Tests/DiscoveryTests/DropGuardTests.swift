@@ -168,3 +168,27 @@ struct DropGuardTests {
         #expect(event != nil)
     }
 }
+
+@Suite("DropGuard: a restarted discovery child resumes from its last targets")
+struct DropGuardResumeTests {
+    let policy = DropGuard.Policy(maxDrop: 0.5, hold: .seconds(120))
+
+    @Test func theReplayedTargetsAreTheBaseline() {
+        var guardian = DropGuard()
+        let all = TargetGroup(targets: (0..<10).map { "a-\($0):9100" })
+        guardian.resume(from: ["node": [all]])
+        // The first round after the restart lost the file: held, not applied.
+        let (out, event) = guardian.filter("node", proposed: [], policy: policy, now: .now, wallMs: 0)
+        #expect(out == [all])
+        #expect(event != nil)
+    }
+
+    @Test func aReplayNeverOverridesWhatThisRunAccepted() {
+        var guardian = DropGuard()
+        let mine = TargetGroup(targets: ["b:1"])
+        _ = guardian.filter("node", proposed: [mine], policy: policy, now: .now, wallMs: 0)
+        guardian.resume(from: ["node": [TargetGroup(targets: ["x:1", "x:2", "x:3"])]])
+        let (out, event) = guardian.filter("node", proposed: [mine], policy: policy, now: .now, wallMs: 0)
+        #expect(out == [mine] && event == nil)
+    }
+}
