@@ -58,7 +58,9 @@ public enum DispatchChild {
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
                 case .shutdown:
-                    ProcessGroups.terminateAll(grace: .seconds(2))
+                    // Nothing new starts (pending retries cancelled), then the running executors stop.
+                    await scheduler.stop()
+                    await runBlocking { ProcessGroups.stopAll(grace: .seconds(2)) }
                     _ = await historySink.waitUntilIdle(timeout: .seconds(1))
                     return
                 default: continue
@@ -96,7 +98,7 @@ public enum DispatchChild {
     /// SIGTERM: stop the running executors (SIGTERM to their groups, SIGKILL
     /// after 2 s) and give queued history rows a second to reach the database.
     public static func terminate() async {
-        await runBlocking { ProcessGroups.terminateAll(grace: .seconds(2)) }
+        await runBlocking { ProcessGroups.stopAll(grace: .seconds(2)) }
         if let sink = activeHistory.get() { _ = await sink.waitUntilIdle(timeout: .seconds(1)) }
     }
 }

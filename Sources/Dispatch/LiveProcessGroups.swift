@@ -10,12 +10,18 @@ import Foundation
 public enum ProcessGroups {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var ids: Set<pid_t> = []
+    /// Set by ``stopAll(grace:)``: the child is stopping, nothing may run any more.
+    nonisolated(unsafe) private static var stopping = false
 
-    /// Records a live group.
+    /// Records a live group. Once the child is stopping, the group is
+    /// SIGKILLed at once instead: an executor spawned while the stop runs
+    /// must not outlive the child.
     static func register(_ pgid: pid_t) {
         lock.lock()
-        ids.insert(pgid)
+        let refused = stopping
+        if !refused { ids.insert(pgid) }
         lock.unlock()
+        if refused { kill(-pgid, SIGKILL) }
     }
 
     /// Forgets a group that is gone.
@@ -37,6 +43,15 @@ public enum ProcessGroups {
             usleep(20_000)
         }
         for id in groups { kill(-id, SIGKILL) }
+    }
+
+    /// The dispatch child stops: like ``terminateAll(grace:)``, and every
+    /// group registered afterwards is killed at once. Blocks the calling thread.
+    public static func stopAll(grace: Duration) {
+        lock.lock()
+        stopping = true
+        lock.unlock()
+        terminateAll(grace: grace)
     }
 
     /// SIGKILLs every live group.
