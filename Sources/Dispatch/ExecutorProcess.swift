@@ -63,6 +63,8 @@ enum ExecutorProcess {
         maxOutputBytes: Int
     ) async throws(ExecutorSpawnError) -> ExecutorProcessResult {
         _ = ignoreSIGPIPE
+        // The dispatch child is stopping: an executor started now would outlive it.
+        if ProcessGroups.isStopping { throw ExecutorSpawnError(message: "not started: dispatch is stopping") }
         let clock = ContinuousClock()
         let start = clock.now
         let deadlineAt = start + deadline

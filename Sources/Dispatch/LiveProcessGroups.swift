@@ -54,9 +54,17 @@ public enum ProcessGroups {
         terminateAll(grace: grace)
     }
 
-    /// SIGKILLs every live group.
+    /// Whether the child is stopping: no executor is started any more.
+    static var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
+
+    /// SIGKILLs every live group (the supervisor is gone); later groups are killed at once too.
     public static func killAll() {
         lock.lock()
+        stopping = true
         let groups = ids
         lock.unlock()
         for id in groups { kill(-id, SIGKILL) }
