@@ -31,8 +31,10 @@ public enum DispatchChild {
         var dispatching = false
         var config: PromshardConfig?
         var assignment: AssignmentBody?
+        // Every collector discovery knows (healthy or not): those without a share are sent `[]`.
+        var known: [String: [ExecutorCollector]] = [:]
         let messages = bus.start(
-            subscribe: [.config, .leader, .dispatchResult, .assignment, .shutdown],
+            subscribe: [.config, .leader, .dispatchResult, .assignment, .nodes, .shutdown],
             onSupervisorGone: { ProcessGroups.killAll() })
         for await message in messages {
             do {
@@ -42,6 +44,13 @@ public enum DispatchChild {
                     if let config { historySink.use(stateDir: config.stateDir) }
                 case .assignment: assignment = try message.body(AssignmentBody.self)
                 case .leader: leader = try message.body(LeaderBody.self)
+                case .nodes:
+                    let now = try message.body(NodesBody.self).services.mapValues { states in
+                        states.map { ExecutorCollector(name: $0.name, address: $0.address, port: $0.port) }
+                    }
+                    // Health changes come with a new assignment; only a new collector needs a round here.
+                    if now == known { continue }
+                    known = now
                 case .dispatchResult:
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
@@ -76,7 +85,7 @@ public enum DispatchChild {
                 }
             }
             if dispatching, let config, let assignment {
-                await scheduler.apply(config: config, assignment: assignment)
+                await scheduler.apply(config: config, assignment: assignment, known: known)
             }
         }
     }
