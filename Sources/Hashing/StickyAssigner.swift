@@ -84,17 +84,16 @@ public enum StickyAssigner {
         table: NodeTable, nodes: [HashNode], replicas r: Int
     ) -> [Int32] {
         var slots = [Int32](repeating: -1, count: hashes.count * r)
-        guard let previous, !previous.owners.isEmpty else { return slots }
-        var idOf: [String: Int32] = [:]
-        for (id, input) in table.inputIndex.enumerated() {
-            idOf[nodes[input].name] = Int32(id)
-        }
+        guard let previous else { return slots }
+        let (offsets, ids) = previous.rows(targetIDs: targetIDs, table: table, nodes: nodes)
+        guard !ids.isEmpty else { return slots }
         var present: [Int32] = []
         for (u, index) in order.enumerated() {
-            guard let names = previous.owners[targetIDs[Int(index)]] else { continue }
+            let i = Int(index)
+            guard offsets[i + 1] > offsets[i] else { continue }
             present.removeAll(keepingCapacity: true)
-            for name in names {
-                if let id = idOf[name], !present.contains(id) { present.append(id) }
+            for id in ids[offsets[i]..<offsets[i + 1]] where !present.contains(id) {
+                present.append(id)
             }
             if present.count > r {
                 let key = { (id: Int32) in table.key(hashes[u], id) }
