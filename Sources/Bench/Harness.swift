@@ -38,12 +38,14 @@ enum Harness {
         let variance = loads.reduce(0) { $0 + ($1 - avg) * ($1 - avg) } / Double(loads.count)
         let placements = Double(targets.count * max(plan.replicas, 1))
 
+        // Sticky schemes start from the base plan; the others ignore it.
+        let prior = scheme.isSticky ? PriorAssignment(plan: plan, targetIDs: targets) : nil
         let added = scheme.assign(
-            service: service, targets: targets, nodes: nodes + [Fleet.collector(collectors)])
+            service: service, targets: targets, nodes: nodes + [Fleet.collector(collectors)], previous: prior)
         let grow = MovementAccounting.measure(previous: plan, current: added)
         var fewer = nodes
         fewer.remove(at: collectors / 2)
-        let removed = scheme.assign(service: service, targets: targets, nodes: fewer)
+        let removed = scheme.assign(service: service, targets: targets, nodes: fewer, previous: prior)
         let shrink = MovementAccounting.measure(previous: plan, current: removed)
 
         return BenchRow(

@@ -3,8 +3,9 @@
 ///     promshard-bench [--quick] [--sizes 100000x10,...] [--schemes a,b] [--repeat K] [--trials K]
 ///                     [--json FILE]
 ///     promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
+///     promshard-bench sequence [--sizes TxC,...] [--schemes a,b] [--steps K] [--seed S]
 struct Options {
-    enum Mode { case table, digest }
+    enum Mode { case table, digest, sequence }
 
     var mode = Mode.table
     var sizes: [(targets: Int, collectors: Int)] = [
@@ -18,18 +19,27 @@ struct Options {
     var collectors = 10
     var replicas = 1
     var maxLoadFactor: Double?
+    var steps = 200
+    var seed: UInt64 = 1
 
     static let usage = """
         usage: promshard-bench [--quick] [--sizes TxC,...] [--schemes NAME,...] [--repeat K]
                                [--trials K] [--json FILE]
                schemes: hashmod ring512 rendezvous promshard cap:F adaptive:F:B
                promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
+               promshard-bench sequence [--sizes TxC,...] [--schemes NAME,...] [--steps K] [--seed S]
+               schemes also: sticky sticky:F
         """
 
     init(_ arguments: [String]) throws(UsageError) {
         var args = arguments[...]
         if args.first == "digest" {
             mode = .digest
+            args = args.dropFirst()
+        } else if args.first == "sequence" {
+            mode = .sequence
+            sizes = [(100_000, 10), (100_000, 100)]
+            schemes = ["rendezvous", "promshard", "sticky"].map { Scheme($0)! }
             args = args.dropFirst()
         }
         while let flag = args.popFirst() {
@@ -53,6 +63,8 @@ struct Options {
             case "--trials": trials = max(1, try number())
             case "--repeat": repeats = try number()
             case "--json": jsonPath = try value()
+            case "--steps": steps = max(1, try number())
+            case "--seed": seed = UInt64(try number())
             case "--targets": targets = try number()
             case "--collectors": collectors = try number()
             case "--replicas": replicas = try number()

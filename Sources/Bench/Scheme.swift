@@ -6,17 +6,23 @@ import PromshardHashing
 /// ring, 512 virtual nodes per collector), `rendezvous` (weighted rendezvous, no cap),
 /// `promshard` (the default: `LoadCapPolicy.standard`), and for exploring `cap:F` (fixed
 /// `max_load_factor` F) and `adaptive:F:B` (`LoadCapPolicy.adaptive(factor: F, movementBudget: B)`).
+/// `sticky` is the engine promshard runs (`StickyAssigner`, default factor), `sticky:F` the same with
+/// `max_load_factor` F: it starts from the previous assignment of a sequence; alone (the table
+/// mode) it computes afresh.
 struct Scheme {
     enum Kind {
         case hashmod
         case ring(virtualNodes: Int)
         case rendezvous(LoadCapPolicy)
+        case sticky(maxLoadFactor: Double?)
     }
 
     var name: String
     var kind: Kind
 
-    static let standard: [Scheme] = ["hashmod", "ring512", "rendezvous", "promshard", "cap:1.05"].map {
+    static let standard: [Scheme] = [
+        "hashmod", "ring512", "rendezvous", "promshard", "cap:1.05", "sticky",
+    ].map {
         Scheme($0)!
     }
 
@@ -28,6 +34,10 @@ struct Scheme {
         case "ring512" where parts.count == 1: kind = .ring(virtualNodes: 512)
         case "rendezvous" where parts.count == 1: kind = .rendezvous(.unbounded)
         case "promshard" where parts.count == 1: kind = .rendezvous(.standard)
+        case "sticky" where parts.count == 1: kind = .sticky(maxLoadFactor: nil)
+        case "sticky" where parts.count == 2:
+            guard let f = parts[1] == "inf" ? .infinity : Double(parts[1]) else { return nil }
+            kind = .sticky(maxLoadFactor: f)
         case "cap" where parts.count == 2:
             guard let f = Double(parts[1]) else { return nil }
             kind = .rendezvous(.factor(f))
@@ -38,7 +48,16 @@ struct Scheme {
         }
     }
 
-    func assign(service: String, targets: [String], nodes: [HashNode], replicas: Int = 1) -> AssignmentPlan {
+    /// Whether the scheme starts from the previous assignment.
+    var isSticky: Bool {
+        if case .sticky = kind { return true }
+        return false
+    }
+
+    func assign(
+        service: String, targets: [String], nodes: [HashNode], replicas: Int = 1,
+        previous: PriorAssignment? = nil
+    ) -> AssignmentPlan {
         switch kind {
         case .hashmod:
             HashmodScheme.assign(targetIDs: targets, nodes: nodes)
@@ -48,6 +67,10 @@ struct Scheme {
         case .rendezvous(let policy):
             RendezvousAssigner.assign(
                 service: service, targetIDs: targets, nodes: nodes, replicas: replicas, loadCap: policy)
+        case .sticky(let factor):
+            StickyAssigner.assign(
+                service: service, targetIDs: targets, nodes: nodes, replicas: replicas, maxLoadFactor: factor,
+                previous: previous)
         }
     }
 }

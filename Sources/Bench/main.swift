@@ -26,6 +26,35 @@ case .digest:
         nodes: Fleet.collectors(options.collectors), replicas: options.replicas,
         maxLoadFactor: options.maxLoadFactor)
     print(String(plan.digest, radix: 16))
+case .sequence:
+    for size in options.sizes {
+        let targets = Fleet.targets(size.targets)
+        let changes = SequenceRun.changes(
+            count: options.steps, collectors: size.collectors, seed: options.seed)
+        emit(
+            "\n\(size.targets) targets, \(size.collectors) collectors, \(options.steps) random leaves/joins (seed \(options.seed))\n"
+        )
+        emit(SequenceRun.header)
+        emit(SequenceRun.rule)
+        var runs: [SequenceRun] = []
+        for scheme in options.schemes {
+            let run = SequenceRun(scheme, targets: targets, collectors: size.collectors, changes: changes)
+            emit(run.line)
+            runs.append(run)
+        }
+        let every = max(1, options.steps / 10)
+        emit("\nmax/avg after every \(every) steps:\n")
+        emit(
+            "| scheme | " + (1...(options.steps / every)).map { "\($0 * every)" }.joined(separator: " | ")
+                + " |")
+        emit("|---|" + String(repeating: "---:|", count: options.steps / every))
+        for run in runs {
+            emit(
+                "| \(run.scheme) | "
+                    + run.balanceSeries(every: every).map { SequenceRun.fixed($0, 4) }.joined(
+                        separator: " | ") + " |")
+        }
+    }
 case .table where options.trials > 1:
     emit(TrialSummary.header)
     emit(TrialSummary.rule)

@@ -115,8 +115,13 @@ public actor DeliveryScheduler {
 
     /// Takes a new assignment: renders every collector's file and starts
     /// the deliveries whose content changed. Collectors that dropped out get
-    /// an empty list.
-    public func apply(config: PromshardConfig, assignment: AssignmentBody) {
+    /// an empty list, and so does every `known` collector (per service:
+    /// configured and discovered, healthy or not) that has no share: a new
+    /// leader's first round covers the collectors an earlier leader may have
+    /// delivered to.
+    public func apply(
+        config: PromshardConfig, assignment: AssignmentBody, known: [String: [ExecutorCollector]] = [:]
+    ) {
         stateDir = config.stateDir
         assignmentVersion = assignment.version
         var fresh: [Key: Want] = [:]
@@ -137,15 +142,20 @@ public actor DeliveryScheduler {
                     targetCount: c.targetCount, version: assignment.version, settings: settings)
             }
         }
-        for (key, old) in wants where fresh[key] == nil {
-            let empty = Renderer.render([])
-            var settings = old.settings
-            if let current = config.services.first(where: { $0.name == key.service })?.dispatch {
-                settings = current
+        for service in assignment.services where !(service.collectors.isEmpty && service.keptPrevious != nil)
+        {
+            guard let settings = config.services.first(where: { $0.name == service.service })?.dispatch else {
+                continue
             }
-            fresh[key] = Want(
-                content: empty, sha: SHA256.hex(empty), collector: old.collector, targetCount: 0,
-                version: assignment.version, settings: settings, drain: true)
+            for collector in known[service.service] ?? [] {
+                let key = Key(service: service.service, collector: collector.name)
+                guard fresh[key] == nil, wants[key] == nil else { continue }
+                fresh[key] = Self.drain(collector, version: assignment.version, settings: settings)
+            }
+        }
+        for (key, old) in wants where fresh[key] == nil {
+            let settings = config.services.first(where: { $0.name == key.service })?.dispatch ?? old.settings
+            fresh[key] = Self.drain(old.collector, version: assignment.version, settings: settings)
         }
         for (key, want) in fresh where wants[key]?.sha != want.sha {
             attempts[key] = 0
@@ -158,6 +168,16 @@ public actor DeliveryScheduler {
         updateResyncSchedule(config: config)
         pump()
         updateDeliveredVersion()
+    }
+
+    /// What a collector without a share should have: `[]`.
+    private static func drain(_ collector: ExecutorCollector, version: UInt64, settings: DispatchSettings)
+        -> Want
+    {
+        let empty = Renderer.render([])
+        return Want(
+            content: empty, sha: SHA256.hex(empty), collector: collector, targetCount: 0, version: version,
+            settings: settings, drain: true)
     }
 
     /// Delivers every collector of `service` (all services when nil) again,

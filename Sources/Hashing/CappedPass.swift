@@ -19,21 +19,9 @@ enum CappedPass {
         }
         guard caps.count == r, exceeds(owners: owners, replicas: r, caps: caps) else { return }
 
-        let order = HashOrder.sortedIndices(hashes, ids: targetIDs)
-        // Duplicate ids (adjacent in hash order) are placed once and copied at the end.
-        var unique: [Int32] = []
-        var copies: [(copy: Int, of: Int)] = []
-        unique.reserveCapacity(order.count)
-        for index in order {
-            let i = Int(index)
-            if let last = unique.last.map(Int.init), hashes[i] == hashes[last],
-                targetIDs[i].utf8.elementsEqual(targetIDs[last].utf8)
-            {
-                copies.append((i, last))
-            } else {
-                unique.append(index)
-            }
-        }
+        let targets = UniqueTargets(hashes: hashes, targetIDs: targetIDs)
+        let unique = targets.order
+        let copies = targets.copies
         let preferred = owners
         let state = State(table: table, replicas: r, unique: unique)
         for round in 0..<r {

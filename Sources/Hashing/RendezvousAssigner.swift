@@ -49,23 +49,9 @@ public enum RendezvousAssigner {
         let table = NodeTable(nodes: nodes)
         var warnings = table.warnings
         guard table.count > 0 else {
-            if !targetIDs.isEmpty {
-                warnings.append("no usable collector: \(targetIDs.count) targets unassigned")
-            }
-            return AssignmentPlan(
-                nodes: nodes, targetsByNode: Array(repeating: [], count: nodes.count), replicas: 0,
-                warnings: warnings)
+            return .unassigned(nodes: nodes, targets: targetIDs.count, warnings: warnings)
         }
-        var requested = replicas
-        if requested < 1 {
-            warnings.append("replicas \(replicas) < 1: using 1")
-            requested = 1
-        }
-        let effective = min(requested, table.count)
-        if requested > table.count {
-            let noun = table.count == 1 ? "collector" : "collectors"
-            warnings.append("replicas \(requested) > \(table.count) \(noun): each target on \(effective)")
-        }
+        let effective = ReplicaCount.effective(replicas, usable: table.count, warnings: &warnings)
         let hashes = TargetKey.hashes(service: service, targetIDs: targetIDs)
         let selector = CandidateSelector(table: table, replicas: effective)
         var owners = UnconstrainedPass.run(hashes: hashes, selector: selector)

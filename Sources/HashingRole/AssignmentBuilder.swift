@@ -3,7 +3,8 @@ import PromshardHashing
 import PromshardProtocol
 
 /// Builds the assignment of one service from its healthy collectors and its
-/// target groups. Pure.
+/// target groups, keeping the previous assignment where it can (the sticky
+/// engine, `StickyAssigner`). Pure.
 ///
 /// Target identity is the address (plus the service, inside the engine):
 /// labels ride along and never move a target. Groups keep their labels; a
@@ -40,10 +41,12 @@ public enum AssignmentBuilder {
                 warnings: ["no healthy collector"])
         }
 
-        let plan = RendezvousAssigner.assign(
+        let prior = previous.map { PriorAssignment(owners: owners(of: $0)) }
+        let plan = StickyAssigner.assign(
             service: service.name, targetIDs: ids,
             nodes: healthy.map { HashNode(name: $0.name, weight: $0.weight, zone: $0.zone) },
-            replicas: service.hashing.replicas, maxLoadFactor: service.hashing.maxLoadFactor)
+            replicas: service.hashing.replicas, maxLoadFactor: service.hashing.maxLoadFactor,
+            previous: prior)
 
         // owners[target] = node indices, to split the groups in one pass.
         var targetOwners = [[Int32]](repeating: [], count: ids.count)
@@ -71,9 +74,9 @@ public enum AssignmentBuilder {
         var result = ServiceAssignment(
             service: service.name, collectors: collectorsOut, targetCount: ids.count, replicas: plan.replicas,
             moved: 0, idealMoved: 0, keptPrevious: nil, warnings: plan.warnings)
-        if let previous, !previous.collectors.isEmpty {
+        if let prior, !prior.isEmpty {
             let movement = MovementAccounting.measure(
-                previous: owners(of: previous), current: owners(of: result))
+                previous: prior.owners, current: owners(of: result))
             result.moved = movement.moved
             result.idealMoved = movement.ideal
         }

@@ -8,7 +8,10 @@ import PromshardProtocol
 ///
 /// It also subscribes to its own `assignment` topic: after a restart the
 /// supervisor replays the last one, so versions continue and movement is
-/// measured against what was really handed out.
+/// measured against what was really handed out. After a restart of the whole
+/// daemon (nothing retained) it resumes from `<state_dir>/assignment.json`
+/// (`AssignmentStore`), which it rewrites after every publication, and
+/// publishes that assignment once even if nothing changed.
 public enum HashingChild {
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "hashing")
@@ -16,17 +19,29 @@ public enum HashingChild {
         var nodes: NodesBody?
         var targets: TargetsBody?
         var current: AssignmentBody?
+        let store = AssignmentStore(onError: { logger.error("\($0)") })
+        // Loaded from state_dir and not yet published by this process.
+        var resumed: AssignmentBody?
+        var loaded = false
 
         for await message in bus.start(subscribe: [.config, .assignment, .nodes, .targets, .shutdown]) {
             do {
                 switch message.topic {
-                case .config: config = try message.body(PromshardConfig.self)
+                case .config:
+                    config = try message.body(PromshardConfig.self)
+                    if !loaded, current == nil, let config {
+                        loaded = true
+                        (resumed, current) = resume(stateDir: config.stateDir, logger: logger)
+                    }
                 case .nodes: nodes = try message.body(NodesBody.self)
                 case .targets: targets = try message.body(TargetsBody.self)
                 case .assignment:
                     current = try message.body(AssignmentBody.self)
+                    resumed = nil
                     continue
-                case .shutdown: return
+                case .shutdown:
+                    store.flush()
+                    return
                 default: continue
                 }
             } catch {
@@ -42,10 +57,18 @@ public enum HashingChild {
                 config: config, nodes: nodes, targets: targets, previous: current)
             let unchanged = current.map { AssignmentBuilder.samePlacement($0.services, services) } ?? false
             Instruments.assignmentComputed(took: clock.now - started, published: !unchanged)
-            if unchanged { continue }
+            if unchanged {
+                if let body = resumed {
+                    resumed = nil
+                    bus.publish(.assignment, body)
+                }
+                continue
+            }
             let body = AssignmentBody(version: (current?.version ?? 0) + 1, services: services)
             current = body
+            resumed = nil
             bus.publish(.assignment, body)
+            store.save(body, stateDir: config.stateDir)
             let elapsed = clock.now - started
             for s in services {
                 var metadata: Logger.Metadata = [
@@ -59,5 +82,19 @@ public enum HashingChild {
                 logger.log(level: s.keptPrevious == nil ? .info : .warning, "assignment", metadata: metadata)
             }
         }
+    }
+
+    /// The assignment saved under `stateDir`, if any, as (not yet published, current).
+    private static func resume(stateDir: String, logger: Logger) -> (AssignmentBody?, AssignmentBody?) {
+        let (body, error) = AssignmentStore.load(stateDir: stateDir)
+        if let error { logger.error("cannot resume the saved assignment; computing afresh: \(error)") }
+        if let body {
+            logger.info(
+                "resuming the saved assignment",
+                metadata: [
+                    "version": "\(body.version)", "path": "\(AssignmentStore.path(stateDir: stateDir))",
+                ])
+        }
+        return (body, body)
     }
 }

@@ -56,7 +56,10 @@ final class ConsulFleet: @unchecked Sendable {
 
     var intervalLog: String { shared.file("intervals.log") }
 
-    func config(instance: String, dir: TempDir, executor: String, election: Bool = true) -> String {
+    func config(
+        instance: String, dir: TempDir, executor: String, election: Bool = true,
+        dest: String = "out/{port}.json"
+    ) -> String {
         let tokenLine = token.isEmpty ? "" : ", token: \"\(token)\""
         return """
             state_dir: ./var
@@ -72,22 +75,27 @@ final class ConsulFleet: @unchecked Sendable {
                   refresh_interval: 300ms
                 dispatch:
                   executor: \(executor)
-                  dest: out/{port}.json
+                  dest: \(dest)
                   timeout: 5s
             consul: { address: "http://127.0.0.1:\(sim.port)", leader_election: \(election), cluster: t, session_ttl: 10s, lock_delay: 2s, instance: \(instance), wait: 30s\(tokenLine) }
 
             """
     }
 
-    /// Starts (or restarts) instance `name` with the recording executor.
-    func start(_ name: String, fileExecutor: Bool = false, election: Bool = true) throws {
+    /// Starts (or restarts) instance `name` with the recording executor (or the `file` executor
+    /// writing to `dest`, relative to the instance's directory unless absolute).
+    func start(
+        _ name: String, fileExecutor: Bool = false, election: Bool = true, dest: String = "out/{port}.json"
+    ) throws {
         let dir = try dirs[name] ?? TempDir("promshard-\(name)")
         dirs[name] = dir
         var exec = dir.file("exec.sh")
         try dir.write("exec.sh", Self.recorder(instance: name, log: intervalLog))
         chmod(exec, 0o755)
         if fileExecutor { exec = "file" }
-        try dir.write("promshard.yaml", config(instance: name, dir: dir, executor: exec, election: election))
+        try dir.write(
+            "promshard.yaml", config(instance: name, dir: dir, executor: exec, election: election, dest: dest)
+        )
         instances[name] = try TestProcess(
             try Binaries.path("promshard"),
             ["run", "--config", dir.file("promshard.yaml"), "--log-level", "debug"],

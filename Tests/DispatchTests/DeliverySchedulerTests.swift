@@ -82,6 +82,27 @@ struct DeliverySchedulerTests {
         #expect(last.contains { $0.collector == "a" && $0.content.contains("t3") })
     }
 
+    /// A fresh scheduler (a new leader's term) knows nothing of earlier deliveries: its first round
+    /// sends `[]` to every known collector without a share, not only to those it saw leave.
+    @Test func aFirstRoundDrainsEveryKnownCollectorWithoutAShare() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recorder = Recorder()
+        let scheduler = DeliveryScheduler(
+            runner: { _, request, _ in recorder.run(request) }, publish: { _ in })
+        let known = [
+            "node": ["a", "b", "dead"].map { ExecutorCollector(name: $0, address: "127.0.0.1", port: 1) }
+        ]
+        await scheduler.apply(
+            config: config(), assignment: assignment(1, ["a": ["t1"], "b": ["t2"]]), known: known)
+        #expect(await wait(recorder, calls: 3))
+        #expect(recorder.snapshot().contains { $0.collector == "dead" && $0.content == "[]\n" })
+        // Once drained it is left alone while nothing changes.
+        await scheduler.apply(
+            config: config(), assignment: assignment(2, ["a": ["t1"], "b": ["t2"]]), known: known)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(recorder.snapshot().count == 3)
+    }
+
     @Test func aFailedDrainIsRedeliveredWhenTheOldShareComesBack() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let recorder = Recorder()
