@@ -17,7 +17,11 @@ mark="# written by promshard scripts/no-service-starts.sh"
 
 ours=false
 # Traps first, so that a signal at any point after the policy exists removes it.
-cleanup() { if $ours; then rm -f "$policy"; fi; }
+# Removes the policy only when it is ours: marked, and written by this run.
+cleanup() {
+  if $ours && grep -qxF "$mark" "$policy" 2>/dev/null; then rm -f "$policy"; fi
+  rm -f "$policy.promshard.$$"
+}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -25,10 +29,13 @@ if [ ! -e "$policy" ] || grep -qxF "$mark" "$policy"; then
   tmp="$policy.promshard.$$"
   printf '#!/bin/sh\n%s\n# No service starts while packages install.\nexit 101\n' "$mark" > "$tmp"
   chmod 0755 "$tmp"
+  # `ours` is set before the file appears, so a signal in between still
+  # removes it; cleanup checks the mark, so it never removes another one.
+  ours=true
   if [ -e "$policy" ]; then
-    mv -f "$tmp" "$policy" && ours=true
-  elif ln "$tmp" "$policy" 2>/dev/null; then
-    ours=true # ln fails, leaving the other one alone, if one appeared meanwhile
+    mv -f "$tmp" "$policy" || ours=false
+  elif ! ln "$tmp" "$policy" 2>/dev/null; then
+    ours=false # one appeared meanwhile: leave it alone
   fi
   rm -f "$tmp"
 fi
