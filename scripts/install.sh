@@ -24,8 +24,11 @@
 # What it installed is listed in $PREFIX/share/promshard/install-manifest.txt;
 # scripts/uninstall.sh removes exactly that and keeps config and state.
 set -eu
+caller="$PWD"
 cd "$(dirname "$0")/.."
 repo="$PWD"
+# absolute PATH: a relative one is taken from where the script was called.
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 
 build_dir="${PROMSHARD_BUILD_DIR:-}"
 strip=false
@@ -37,13 +40,16 @@ while [ $# -gt 0 ]; do
     --from-build-dir=*) build_dir="${1#*=}"; shift ;;
     --strip) strip=true; shift ;;
     --no-manifest) manifest=false; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "install: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
+[ -z "$build_dir" ] || build_dir="$(absolute "$build_dir")"
+
 PREFIX="${PREFIX:-/usr/local}"
 DESTDIR="${DESTDIR:-}"
+[ -z "$DESTDIR" ] || DESTDIR="$(absolute "$DESTDIR")"
 SYSCONFDIR="${SYSCONFDIR:-/etc}"
 UNITDIR="${UNITDIR:-$PREFIX/lib/systemd/system}"
 BASHCOMPDIR="${BASHCOMPDIR:-$PREFIX/share/bash-completion/completions}"

@@ -16,8 +16,11 @@
 # binaries link (ldd + dpkg -S). lintian exceptions are documented in
 # contrib/debian/lintian-overrides. Prints the path of the .deb.
 set -eu
+caller="$PWD"
 cd "$(dirname "$0")/.."
 repo="$PWD"
+# absolute PATH: a relative one is taken from where the script was called.
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 
 build_dir="${PROMSHARD_BUILD_DIR:-}"
 output="$repo/.build/deb"
@@ -29,10 +32,12 @@ while [ $# -gt 0 ]; do
     --output) [ $# -ge 2 ] || { echo "package-deb: --output needs a directory" >&2; exit 2; }
       output="$2"; shift 2 ;;
     --output=*) output="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "package-deb: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[ -z "$build_dir" ] || build_dir="$(absolute "$build_dir")"
+output="$(absolute "$output")"
 compression="${PROMSHARD_DEB_COMPRESSION:-xz}"
 
 stage="$(mktemp -d)"
