@@ -14,13 +14,10 @@
 # the `promshard` user and /var/lib/promshard, and enable (never start) the
 # unit only where systemd runs. Depends is computed from the libraries the
 # binaries link (ldd + dpkg -S). lintian exceptions are documented in
-# contrib/debian/lintian-overrides. Prints the path of the .deb.
+# "$repo/contrib/debian/lintian-overrides". Prints the path of the .deb.
 set -eu
-caller="$PWD"
-cd "$(dirname "$0")/.."
-repo="$PWD"
-# absolute PATH: a relative one is taken from where the script was called.
-absolute() { case "$1" in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
+# No cd: relative paths in the arguments stay relative to the caller.
+repo="$(cd "$(dirname "$0")/.." && pwd)"
 
 build_dir="${PROMSHARD_BUILD_DIR:-}"
 output="$repo/.build/deb"
@@ -36,8 +33,6 @@ while [ $# -gt 0 ]; do
     *) echo "package-deb: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-[ -z "$build_dir" ] || build_dir="$(absolute "$build_dir")"
-output="$(absolute "$output")"
 compression="${PROMSHARD_DEB_COMPRESSION:-xz}"
 
 stage="$(mktemp -d)"
@@ -49,7 +44,7 @@ chmod 0755 "$root"
 # MARK: Files, laid out by the install script.
 if [ -n "$build_dir" ]; then set -- --from-build-dir "$build_dir"; else set --; fi
 DESTDIR="$root" PREFIX=/usr SYSCONFDIR=/etc ZSHCOMPDIR=/usr/share/zsh/vendor-completions \
-  scripts/install.sh "$@" --strip --no-manifest >&2
+  "$repo/scripts/install.sh" "$@" --strip --no-manifest >&2
 # The state directory belongs to the promshard user: postinst creates it.
 rm -rf "$root/var"
 
@@ -59,11 +54,11 @@ version="$("$bin/promshard" version | sed -n 's/^promshard \([^ ]*\) .*/\1/p')"
 arch="$(dpkg --print-architecture)"
 
 doc="$root/usr/share/doc/promshard"
-install -m 0644 contrib/debian/copyright "$doc/copyright"
-gzip -9n < contrib/debian/changelog > "$doc/changelog.gz"
+install -m 0644 "$repo/contrib/debian/copyright" "$doc/copyright"
+gzip -9n < "$repo/contrib/debian/changelog" > "$doc/changelog.gz"
 chmod 0644 "$doc/changelog.gz"
 mkdir -p "$root/usr/share/lintian/overrides"
-install -m 0644 contrib/debian/lintian-overrides "$root/usr/share/lintian/overrides/promshard"
+install -m 0644 "$repo/contrib/debian/lintian-overrides" "$root/usr/share/lintian/overrides/promshard"
 
 # MARK: Depends: the packages that ship the libraries the binaries link
 # directly (their NEEDED entries, found where ldd resolves them).
@@ -109,9 +104,9 @@ control="$root/DEBIAN"
 mkdir -p "$control"
 installed_size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@DEPENDS@|$depends|" \
-    -e "s|@INSTALLED_SIZE@|$installed_size|" contrib/debian/control > "$control/control"
+    -e "s|@INSTALLED_SIZE@|$installed_size|" "$repo/contrib/debian/control" > "$control/control"
 for script in postinst prerm postrm; do
-  install -m 0755 "contrib/debian/$script" "$control/$script"
+  install -m 0755 "$repo/contrib/debian/$script" "$control/$script"
 done
 (cd "$root" && find etc -type f | sed 's|^|/|' | sort) > "$control/conffiles"
 (cd "$root" && find usr -type f -exec md5sum {} + | sort -k2) > "$control/md5sums"
