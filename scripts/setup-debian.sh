@@ -12,7 +12,7 @@ packages="libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certific
 case "$what" in
   build) ;;
   demo) packages="$packages prometheus" ;;
-  test) packages="$packages prometheus python3 procps openssh-server openssh-client ansible-core sqlite3 curl zabbix-server-pgsql postgresql postgresql-client" ;;
+  test) packages="$packages prometheus python3 procps openssh-server openssh-client ansible-core sqlite3 curl zabbix-server-pgsql postgresql postgresql-client binutils lintian" ;;
   *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac
 
@@ -27,7 +27,10 @@ SUDO=""
 echo "setup: installing$missing" >&2
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # The Debian prometheus package would start a system-wide server on :9090
-# where an init system runs; promshard's demo and tests start their own.
-# Likewise zabbix-server-pgsql and postgresql: the tests create their own
-# cluster and server in a temporary directory and need neither to run.
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# where an init system runs, and openssh-server, postgresql and
+# zabbix-server-pgsql their daemons; promshard's demo and tests start their
+# own servers on loopback and need none of them. no-service-starts.sh blocks
+# those starts with a policy-rc.d for the time of the install (one that
+# already exists is used and left alone).
+$SUDO "$(dirname "$0")/no-service-starts.sh" \
+  env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

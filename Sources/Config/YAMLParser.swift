@@ -92,12 +92,15 @@ public enum YAML {
             let (line, column) = position(ofOffset: p.problem_offset, in: bytes)
             return YAMLError(message: problem, line: line, column: column)
         default:
+            var contextLine: Int?
             if let context = p.context.map({ String(cString: $0) }) {
                 problem +=
                     " (\(context) at line \(p.context_mark.line + 1), column \(p.context_mark.column + 1))"
+                contextLine = Int(p.context_mark.line) + 1
             }
-            return YAMLError(
+            let error = YAMLError(
                 message: problem, line: Int(p.problem_mark.line) + 1, column: Int(p.problem_mark.column) + 1)
+            return YAMLHints.rewrite(error, contextLine: contextLine, text: bytes)
         }
     }
 

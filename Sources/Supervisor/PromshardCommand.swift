@@ -6,6 +6,7 @@ struct PromshardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promshard",
         abstract: "Shard Prometheus scrape targets across a fleet of Prometheus collectors.",
+        version: VersionCommand.line,
         subcommands: [
             RunCommand.self, CheckCommand.self, PlanCommand.self, HistoryCommand.self, VersionCommand.self,
             ChildCommand.self,

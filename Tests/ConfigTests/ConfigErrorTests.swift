@@ -140,6 +140,59 @@ struct ConfigErrorTests {
         #expect(tab.first?.message.contains("invalid YAML") == true)
     }
 
+    @Test func unquotedPlaceholderInAFlowMappingGetsAQuotingHint() throws {
+        let yaml = """
+            services:
+              - name: node
+                collectors: { static: [127.0.0.1:9090] }
+                dispatch: { executor: file, dest: out/{port}.json }
+            """
+        let e = try #require(expectError(yaml, path: "", line: 4, "invalid YAML"))
+        #expect(e.message.contains("did not find expected ',' or '}'"))
+        #expect(e.message.contains("hint: YAML reads {port} as the start of a mapping"))
+        #expect(e.message.contains("quote the value on line 4: dest: \"out/{port}.json\""))
+
+        // A flow mapping over several lines: the hint names the line of the value.
+        let multiline = """
+            services:
+              - name: node
+                collectors: { static: [127.0.0.1:9090] }
+                dispatch: {
+                  executor: file,
+                  dest: /etc/sd/{address}_{port}.json
+                }
+            """
+        let m = try #require(expectError(multiline, path: "", line: 6, "invalid YAML"))
+        #expect(m.message.contains("quote the value on line 6: dest: \"/etc/sd/{address}_{port}.json\""))
+
+        // Quoted placeholders are fine; another syntax error gets no hint.
+        let quoted = """
+            services:
+              - name: node
+                dispatch: { dest: "out/{port}.json", reload_url: 'http://{address}:{port}/', executor: [file }
+            """
+        let q = try #require(expectError(quoted, path: "", line: 3, "invalid YAML"))
+        #expect(!q.message.contains("hint"))
+    }
+
+    @Test func tabIndentationSaysSo() throws {
+        let start = try #require(expectError("services:\n\t- name: x\n", path: "", line: 2, "invalid YAML"))
+        #expect(
+            start.message
+                == "invalid YAML (column 1): tabs are not allowed for indentation; indent with spaces")
+
+        let deeper = "state_dir: ./var\nhttp:\n    listen: 127.0.0.1:9292\n  \tfoo: b\n" + minimalService
+        expectError(
+            deeper, path: "", line: 4, "invalid YAML (column 3): tabs are not allowed for indentation")
+
+        let afterDash = "services:\n  - name: x\n  -\tname: y\n"
+        expectError(afterDash, path: "", line: 3, "tabs are not allowed for indentation")
+
+        // Any other syntax error keeps libyaml's message.
+        let other = try #require(expectError("services: [a, b\n", path: "", line: 2, "invalid YAML"))
+        #expect(!other.message.contains("tabs"))
+    }
+
     @Test func invalidDurations() {
         let yaml = """
             supervisor: {stop_grace: soon}
