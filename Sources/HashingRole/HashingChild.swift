@@ -3,6 +3,7 @@ import PromshardBus
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import ServiceLifecycle
 
 /// The hashing child: config, nodes and targets in; `assignment` out.
 ///
@@ -10,6 +11,7 @@ import PromshardProtocol
 /// supervisor replays the last one, so versions continue and movement is
 /// measured against what was really handed out.
 public enum HashingChild {
+    /// Runs until graceful shutdown (SIGTERM) or EOF from the supervisor.
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "hashing")
         var config: PromshardConfig?
@@ -17,7 +19,8 @@ public enum HashingChild {
         var targets: TargetsBody?
         var current: AssignmentBody?
 
-        for await message in bus.start(subscribe: [.config, .assignment, .nodes, .targets, .shutdown]) {
+        let messages = bus.start(subscribe: [.config, .assignment, .nodes, .targets])
+        for await message in messages.cancelOnGracefulShutdown() {
             do {
                 switch message.topic {
                 case .config: config = try message.body(PromshardConfig.self)
@@ -26,7 +29,6 @@ public enum HashingChild {
                 case .assignment:
                     current = try message.body(AssignmentBody.self)
                     continue
-                case .shutdown: return
                 default: continue
                 }
             } catch {

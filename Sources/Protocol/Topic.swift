@@ -23,13 +23,17 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case leader
     /// A process's metric snapshot (every process → health; retained per sender).
     case metrics
+    /// Liveness probe (supervisor → one child, never routed).
+    case ping
+    /// Answer to a ``ping`` with its `id` (child → supervisor, never routed).
+    case pong
 
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
         case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics:
             true
-        case .hello, .shutdown: false
+        case .hello, .shutdown, .ping, .pong: false
         }
     }
 }
