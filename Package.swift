@@ -160,6 +160,7 @@ let package = Package(
             name: "DispatchTests",
             dependencies: [
                 "PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole",
+                "PromshardTestSupport",
             ],
             exclude: ["Plugins"]),
         .testTarget(

@@ -78,6 +78,9 @@ public enum DispatchChild {
                 await scheduler.apply(config: config, assignment: assignment)
             }
         }
+        // Stopping: no delivery starts any more (retries and resyncs of the
+        // scheduler included), and no result is published.
+        gate.close()
         if bus.supervisorGone || Task.isCancelled {
             // Exit at once: no executor outlives dispatch.
             ProcessGroups.killAll()

@@ -216,7 +216,9 @@ final class Supervisor: @unchecked Sendable {
         if writer.enqueue(line) == .overflow {
             replaceStuck(
                 role,
-                reason: "outbound queue overflowed (\(writer.queuedBytes) bytes waiting, limit \(Self.queueLimitBytes))")
+                reason:
+                    "outbound queue overflowed (\(writer.queuedBytes) bytes waiting, limit \(Self.queueLimitBytes))"
+            )
         }
     }
 
@@ -427,7 +429,11 @@ final class Supervisor: @unchecked Sendable {
                     send(line, to: role)
                 }
             case .stuck(let waited):
-                replaceStuck(role, reason: "no answer to a liveness ping for \(waited) (child_timeout \(config.supervisor.childTimeout))")
+                replaceStuck(
+                    role,
+                    reason:
+                        "no answer to a liveness ping for \(waited) (child_timeout \(config.supervisor.childTimeout))"
+                )
             }
         }
     }
@@ -435,7 +441,9 @@ final class Supervisor: @unchecked Sendable {
     /// Kills a stuck child with SIGKILL; its exit restarts it like a crash
     /// (and counts toward the restart-storm policy).
     private func replaceStuck(_ role: Role, reason: String) {
-        guard !stopping, var slot = slots[role], let process = slot.process, slot.killReason == nil else { return }
+        guard !stopping, var slot = slots[role], let process = slot.process, slot.killReason == nil else {
+            return
+        }
         slot.killReason = reason
         slot.writer?.close()
         slots[role] = slot
@@ -450,7 +458,10 @@ final class Supervisor: @unchecked Sendable {
         guard !ready, !stopping, Role.children.allSatisfy({ slots[$0]?.connected == true }) else { return }
         ready = true
         logger.info("all children running")
-        notifier?.notify("READY=1\n" + SystemdNotifier.statusLine("running; children \(Role.children.count)/\(Role.children.count)"))
+        notifier?.notify(
+            "READY=1\n"
+                + SystemdNotifier.statusLine(
+                    "running; children \(Role.children.count)/\(Role.children.count)"))
     }
 
     /// `WATCHDOG=1` at half the interval systemd asked for.

@@ -58,7 +58,9 @@ final class SystemdNotifier {
         let length = addressLength
         let sent = withUnsafePointer(to: &address) { addr in
             addr.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                bytes.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT), sa, length) }
+                bytes.withUnsafeBytes {
+                    sendto(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT), sa, length)
+                }
             }
         }
         return sent == bytes.count

@@ -17,7 +17,8 @@ struct ChaosTests {
     static let settle: Duration = .seconds(8)
 
     @Test func randomKillsWhileCollectorsFlapKeepEveryTargetDelivered() async throws {
-        let seed = ProcessInfo.processInfo.environment["PROMSHARD_CHAOS_SEED"].flatMap(UInt64.init) ?? 20_261_202
+        let seed =
+            ProcessInfo.processInfo.environment["PROMSHARD_CHAOS_SEED"].flatMap(UInt64.init) ?? 20_261_202
         var random = SplitMix64(seed: seed)
         try await Fleet.with(collectors: 4, targets: 200, supervisor: ", max_restarts: 1000") { fleet in
             try fleet.start()
@@ -70,12 +71,14 @@ struct ChaosTests {
                     let missing = fleet.targets.filter { !held.contains($0) }
                     if !missing.isEmpty {
                         violations.append(
-                            "\(missing.count) targets missing with healthy \(up.sorted()) (e.g. \(missing[0]))")
+                            "\(missing.count) targets missing with healthy \(up.sorted()) (e.g. \(missing[0]))"
+                        )
                     }
                 }
                 try await Task.sleep(for: .milliseconds(200))
             }
             let context = "seed \(seed), \(kills) kills, \(flaps) flaps"
+            print("chaos: \(context), \(judged) samples judged, \(violations.count) violations")
             #expect(kills >= 10 && flaps >= 2, "not much chaos: \(context)")
             #expect(judged > 0, "never judged a stable period: \(context)")
             #expect(violations.isEmpty, "\(context): \(violations.prefix(5))")

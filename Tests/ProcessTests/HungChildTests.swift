@@ -62,7 +62,9 @@ struct HungChildTests {
             let killLine = log.split(separator: "\n").first {
                 $0.contains("child is not answering, killing it") && $0.contains(role)
             }
-            #expect(killLine?.contains("no answer to a liveness ping") == true, "no kill line saying why:\n\(log)")
+            #expect(
+                killLine?.contains("no answer to a liveness ping") == true, "no kill line saying why:\n\(log)"
+            )
             // Afterwards the daemon works: all collectors back, then a failure reaches the files.
             let ports = fleet.collectors.map(\.port)
             #expect(await eventually(timeout: .seconds(20)) { fleet.covered(by: ports) })
@@ -70,7 +72,8 @@ struct HungChildTests {
             let survivors = Array(ports.dropFirst())
             #expect(
                 await eventually(timeout: .seconds(20)) { fleet.covered(by: survivors) },
-                "a collector failure did not reach the files after \(role) was replaced; log:\n\(fleet.daemon?.log ?? "")")
+                "a collector failure did not reach the files after \(role) was replaced; log:\n\(fleet.daemon?.log ?? "")"
+            )
             await expectPromptStop(fleet, supervisor: supervisor)
         }
     }

@@ -32,13 +32,18 @@ struct SystemdNotifyTests {
                 await eventually(timeout: .seconds(20)) {
                     notify.messages.contains { $0.hasPrefix("STATUS=healthy; children 4/4; assignment v") }
                 }, "no status line; got \(notify.messages.suffix(5))")
-            #expect(notify.messages.allSatisfy { !$0.contains("STATUS=") || $0.split(separator: "\n").count <= 2 })
+            #expect(
+                notify.messages.allSatisfy { !$0.contains("STATUS=") || $0.split(separator: "\n").count <= 2 }
+            )
             // Children do not inherit the notify socket (NotifyAccess=main).
             for child in ProcessTable.children(of: supervisor) {
-                let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(child.pid)/environ"))) ?? Data()
+                let environ =
+                    (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(child.pid)/environ"))) ?? Data()
                 let names = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
                 #expect(!names.contains { $0.hasPrefix("NOTIFY_SOCKET=") || $0.hasPrefix("WATCHDOG_USEC=") })
-                #expect(names.contains { $0.hasPrefix("PROMSHARD_BUS_FD=") }, "could not read the child's environment")
+                #expect(
+                    names.contains { $0.hasPrefix("PROMSHARD_BUS_FD=") },
+                    "could not read the child's environment")
             }
             fleet.daemon?.signal(SIGTERM)
             #expect(await fleet.daemon?.wait(timeout: .seconds(4)) == 0)

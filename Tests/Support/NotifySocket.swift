@@ -17,7 +17,9 @@ public final class NotifySocket: @unchecked Sendable {
 
     /// Binds a fresh socket; `abstract` picks the abstract namespace.
     public init(abstract: Bool, dir: TempDir) throws {
-        let name = abstract ? "@promshard-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : dir.file("notify.sock")
+        let name =
+            abstract
+            ? "@promshard-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : dir.file("notify.sock")
         address = name
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestSupportError("socket: \(String(cString: strerror(errno)))") }
@@ -26,7 +28,8 @@ public final class NotifySocket: @unchecked Sendable {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + (abstract ? 0 : 1))
+        let length = socklen_t(
+            MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + (abstract ? 0 : 1))
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
