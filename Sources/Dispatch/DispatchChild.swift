@@ -83,7 +83,7 @@ public enum DispatchChild {
         gate.close()
         if bus.supervisorGone || Task.isCancelled {
             // Exit at once: no executor outlives dispatch.
-            ProcessGroups.killAll()
+            ProcessGroups.closeAndKillAll()
         } else {
             await runBlocking { ProcessGroups.terminateAll(grace: .seconds(2)) }
             _ = await historySink.waitUntilIdle(timeout: .seconds(1))

@@ -10,12 +10,16 @@ import Foundation
 public enum ProcessGroups {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var ids: Set<pid_t> = []
+    nonisolated(unsafe) private static var closed = false
 
-    /// Records a live group.
+    /// Records a live group. After ``closeAndKillAll()`` a group that was
+    /// still being spawned is killed at once instead.
     static func register(_ pgid: pid_t) {
         lock.lock()
-        ids.insert(pgid)
+        let refused = closed
+        if !refused { ids.insert(pgid) }
         lock.unlock()
+        if refused { kill(-pgid, SIGKILL) }
     }
 
     /// Forgets a group that is gone.
@@ -37,6 +41,16 @@ public enum ProcessGroups {
             usleep(20_000)
         }
         for id in groups { kill(-id, SIGKILL) }
+    }
+
+    /// The child is going away at once: SIGKILLs every live group and every
+    /// group registered from now on (a delivery that was already past its
+    /// checks when the stop came must not leave an executor behind).
+    public static func closeAndKillAll() {
+        lock.lock()
+        closed = true
+        lock.unlock()
+        killAll()
     }
 
     /// SIGKILLs every live group.

@@ -81,13 +81,20 @@ import Testing
         }
     }
 
+    /// Instance "a" electing on `sim`, with what it reports.
+    func startedLeader(_ sim: ConsulSimulator, _ dir: TempDir) async -> (LeaderElector, Recorder<LeaderBody>)
+    {
+        let rec = Recorder<LeaderBody>()
+        let a = LeaderElector(settings: settings(sim), stateDir: dir.path, instance: "a") { rec.add($0) }
+        await a.start()
+        return (a, rec)
+    }
+
     @Test func aRestartedInstanceReusesItsSessionAndKeepsTheLock() async throws {
         try await withSimulator { sim in
             let dir = try TempDir()
             defer { dir.remove() }
-            let rec = Recorder<LeaderBody>()
-            let a = LeaderElector(settings: settings(sim), stateDir: dir.path, instance: "a") { rec.add($0) }
-            await a.start()
+            let (a, rec) = await startedLeader(sim, dir)
             #expect(await eventually(timeout: .seconds(5)) { rec.last?.isLeader == true })
             let session = rec.last?.session
             await a.abandon()
@@ -106,9 +113,7 @@ import Testing
         try await withSimulator { sim in
             let dir = try TempDir()
             defer { dir.remove() }
-            let rec = Recorder<LeaderBody>()
-            let a = LeaderElector(settings: settings(sim), stateDir: dir.path, instance: "a") { rec.add($0) }
-            await a.start()
+            let (a, rec) = await startedLeader(sim, dir)
             #expect(await eventually(timeout: .seconds(5)) { rec.last?.isLeader == true })
             let clock = ContinuousClock()
             let t0 = clock.now

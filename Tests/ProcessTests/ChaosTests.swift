@@ -14,7 +14,7 @@ struct ChaosTests {
     /// How long after the last collector change the files must be right again:
     /// detection (fall 2 × 300 ms), a restarted child's backoff (≤ 1 s) and
     /// start, hashing and delivery, with room for a loaded machine.
-    static let settle: Duration = .seconds(8)
+    static let settle: Duration = .seconds(6)
 
     @Test func randomKillsWhileCollectorsFlapKeepEveryTargetDelivered() async throws {
         let seed =
@@ -59,7 +59,7 @@ struct ChaosTests {
                     }
                     flaps += 1
                     lastChange = clock.now
-                    nextFlap = clock.now + .milliseconds(Int(4000 + random.next() % 8000))
+                    nextFlap = clock.now + .milliseconds(Int(7000 + random.next() % 5000))
                 }
                 seen.formUnion(ProcessTable.children(of: supervisor).map(\.pid))
                 // "Missing": once the healthy set has been stable for `settle`, every
