@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries (Debian: libyaml-dev, libcurl4-openssl-dev)
@@ -78,6 +79,7 @@ let package = Package(
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardBus", "PromshardConsul",
                 "PromshardMetrics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Discovery", swiftSettings: strict),
         .target(
@@ -85,6 +87,7 @@ let package = Package(
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardHashing", "PromshardBus",
                 "PromshardMetrics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/HashingRole", swiftSettings: strict),
         .target(
@@ -93,6 +96,7 @@ let package = Package(
                 "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardHistory",
                 "PromshardMetrics",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Dispatch", swiftSettings: strict),
         .target(
@@ -100,6 +104,7 @@ let package = Package(
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardMetrics", "PromshardZabbix",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Health", swiftSettings: strict),
 
@@ -113,6 +118,7 @@ let package = Package(
                 "PromshardMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Supervisor", swiftSettings: strict),
 
@@ -154,6 +160,7 @@ let package = Package(
             name: "DispatchTests",
             dependencies: [
                 "PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole",
+                "PromshardTestSupport",
             ],
             exclude: ["Plugins"]),
         .testTarget(

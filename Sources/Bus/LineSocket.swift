@@ -7,9 +7,15 @@ import PromshardProtocol
 
 /// One end of a Unix-domain stream socket carrying JSON lines.
 ///
-/// Writes are serialised by a lock and block until the whole line is sent.
-/// Reads happen on a dedicated thread (the socket is blocking) and arrive as
-/// an `AsyncStream` of ``Event``s, so neither side polls.
+/// ``send(_:)`` is serialised by a lock and blocks until the whole line is
+/// sent: the supervisor never calls it from its loop but through a
+/// ``LineWriter`` per child. Reads happen on a dedicated thread (the socket
+/// is blocking) and arrive as an `AsyncStream` of ``Event``s, so neither
+/// side polls.
+///
+/// The descriptor is closed when its owner has called ``close()`` and the
+/// reader and writer threads using it are done, so a thread blocked in
+/// `read` or `send` never finds its descriptor number reused.
 public final class LineSocket: @unchecked Sendable {
     /// What the reader thread delivers.
     public enum Event: Sendable {
@@ -23,8 +29,11 @@ public final class LineSocket: @unchecked Sendable {
     /// The socket's file descriptor; owned by this object.
     public let fd: Int32
     private let writeLock = NSLock()
+    private let stateLock = NSLock()
     private let maxLineBytes: Int
     private var closedFlag = false
+    /// The owner plus every thread still using `fd`.
+    private var users = 1
 
     public init(fd: Int32, maxLineBytes: Int = LineFramer.defaultMaxLineBytes) {
         self.fd = fd
@@ -41,13 +50,19 @@ public final class LineSocket: @unchecked Sendable {
         return (LineSocket(fd: fds[0]), LineSocket(fd: fds[1]))
     }
 
-    /// Sends one line (which must end with a newline). Returns false if the
-    /// peer is gone.
+    private var isClosed: Bool {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return closedFlag
+    }
+
+    /// Sends one line (which must end with a newline), blocking until it is
+    /// written. Returns false if the peer is gone or the socket was closed.
     @discardableResult
     public func send(_ bytes: [UInt8]) -> Bool {
         writeLock.lock()
         defer { writeLock.unlock() }
-        if closedFlag { return false }
+        if isClosed { return false }
         return bytes.withUnsafeBytes { raw -> Bool in
             var offset = 0
             while offset < raw.count {
@@ -67,7 +82,9 @@ public final class LineSocket: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .unbounded)
         let fd = self.fd
         let maxLineBytes = self.maxLineBytes
-        let thread = Thread {
+        retain()
+        let thread = Thread { [self] in
+            defer { release() }
             var framer = LineFramer(maxLineBytes: maxLineBytes)
             var buffer = [UInt8](repeating: 0, count: 256 * 1024)
             while true {
@@ -89,27 +106,44 @@ public final class LineSocket: @unchecked Sendable {
         return stream
     }
 
-    /// Shuts the socket down for both directions; the reader sees EOF.
+    /// Registers one more user of the descriptor (a thread reading or writing).
+    func retain() {
+        stateLock.lock()
+        users += 1
+        stateLock.unlock()
+    }
+
+    /// Ends one use; the last one closes the descriptor.
+    func release() {
+        stateLock.lock()
+        users -= 1
+        let last = users == 0
+        stateLock.unlock()
+        if last { _ = Glibc.close(fd) }
+    }
+
+    /// Shuts the socket down for both directions without waiting for a
+    /// blocked writer: the reader sees EOF, a blocked `send` fails.
     public func shutdownBoth() {
-        writeLock.lock()
+        stateLock.lock()
         closedFlag = true
-        writeLock.unlock()
+        stateLock.unlock()
         Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }
 
-    /// Closes this descriptor only, leaving the socket usable through other
-    /// descriptors (e.g. the copy a spawned child inherited).
+    /// Closes the owner's use of this descriptor only, leaving the socket
+    /// usable through other descriptors (e.g. the copy a spawned child inherited).
     public func closeDescriptor() {
-        writeLock.lock()
+        stateLock.lock()
         closedFlag = true
-        writeLock.unlock()
-        _ = Glibc.close(fd)
+        stateLock.unlock()
+        release()
     }
 
-    /// Shuts the socket down and closes the descriptor.
+    /// Shuts the socket down and closes the owner's use of the descriptor.
     public func close() {
         shutdownBoth()
-        _ = Glibc.close(fd)
+        release()
     }
 }
 

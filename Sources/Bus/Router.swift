@@ -70,7 +70,7 @@ public struct Router: Sendable {
         }
         guard header.from == sender.rawValue else { return .failure(.impersonation(claimed: header.from)) }
         let topic = Topic(rawValue: header.type)!
-        if sender != .supervisor && [.config, .children, .shutdown, .reload].contains(topic) {
+        if sender != .supervisor && [.config, .children, .shutdown, .reload, .ping].contains(topic) {
             return .failure(.forbiddenTopic(topic))
         }
         return .success(header)

@@ -55,6 +55,12 @@ public struct SupervisorSettings: Codable, Sendable, Equatable {
     public var backoffMax: Duration = .seconds(30)
     /// `backoff_reset`: a child that ran this long resets its backoff (default 30s).
     public var backoffReset: Duration = .seconds(30)
+    /// `child_timeout`: a child that does not answer a liveness ping for
+    /// this long, or whose outbound queue overflows, is killed and restarted
+    /// (default 30s, at least 1s).
+    public var childTimeout: Duration = .seconds(30)
+    /// Smallest accepted `child_timeout`.
+    public static let minimumChildTimeout: Duration = .seconds(1)
     public init() {}
 }
 

@@ -6,6 +6,7 @@ enum Keys {
     static let http = ["listen"]
     static let supervisor = [
         "stop_grace", "max_restarts", "restart_window", "backoff_initial", "backoff_max", "backoff_reset",
+        "child_timeout",
     ]
     static let service = ["name", "collectors", "targets", "hashing", "dispatch"]
     static let collectors = ["static", "consul_service", "consul_probe", "health_check"]
@@ -81,6 +82,14 @@ extension ConfigDecoder {
         s.backoffInitial = duration(m, "backoff_initial", default: s.backoffInitial, positive: true)
         s.backoffMax = duration(m, "backoff_max", default: s.backoffMax, positive: true)
         s.backoffReset = duration(m, "backoff_reset", default: s.backoffReset, positive: true)
+        s.childTimeout = duration(m, "child_timeout", default: s.childTimeout, positive: true)
+        if s.childTimeout < SupervisorSettings.minimumChildTimeout, let f = m["child_timeout"] {
+            report(
+                f,
+                "must be at least \(formatDuration(SupervisorSettings.minimumChildTimeout)) (a child busy for a moment must not be killed)"
+            )
+            s.childTimeout = SupervisorSettings.minimumChildTimeout
+        }
         if s.backoffMax < s.backoffInitial, let f = m["backoff_max"] ?? m["backoff_initial"] {
             report(
                 f,

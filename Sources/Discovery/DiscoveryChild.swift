@@ -4,6 +4,7 @@ import PromshardBus
 import PromshardConfig
 import PromshardConsul
 import PromshardProtocol
+import ServiceLifecycle
 
 #if canImport(Glibc)
     import Glibc
@@ -14,61 +15,63 @@ import PromshardProtocol
 /// It also runs the Consul side of the instance: registrations and, with
 /// `consul.leader_election`, the leader lock (see docs/CONSUL.md).
 public enum DiscoveryChild {
-    /// Runs until the supervisor goes away or asks to stop.
+    /// Runs until the supervisor goes away (EOF: at once) or graceful
+    /// shutdown (SIGTERM): then discovery stops and the leader lock is given
+    /// up (after dispatch has stopped, at most a few seconds) while the bus
+    /// is still read, so that `children` tells when dispatch is gone.
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "discovery")
         let engine = DiscoveryEngine(
             sinks: .init(
                 nodes: { bus.publish(.nodes, $0) },
                 targets: { bus.publish(.targets, $0) }))
-        let leadership = Leadership.shared
+        let leadership = Leadership()
         await leadership.setBus(bus)
-        for await message in bus.start(subscribe: [.config, .reload, .targets, .children, .shutdown]) {
-            switch message.topic {
-            case .config:
-                do {
-                    let config = try message.body(PromshardConfig.self)
-                    await engine.apply(config)
-                    await leadership.apply(config)
-                } catch {
-                    logger.error("cannot decode config", metadata: ["error": "\(error)"])
+        let messages = bus.start(subscribe: [.config, .reload, .targets, .children])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in messages {
+                    switch message.topic {
+                    case .config:
+                        do {
+                            let config = try message.body(PromshardConfig.self)
+                            await engine.apply(config)
+                            await leadership.apply(config)
+                        } catch {
+                            logger.error("cannot decode config", metadata: ["error": "\(error)"])
+                        }
+                    case .targets:
+                        // Only the replay after a restart: our own last `targets`, the guard's baseline.
+                        if let body = try? message.body(TargetsBody.self) {
+                            await engine.resumeDropGuard(from: body)
+                        }
+                    case .reload:
+                        // The operator's SIGHUP confirms removals held by targets.max_drop.
+                        await engine.confirmDrops()
+                    case .children:
+                        if let body = try? message.body(ChildrenBody.self) {
+                            await leadership.children(body)
+                        }
+                    default:
+                        break
+                    }
                 }
-            case .targets:
-                // Only the replay after a restart: our own last `targets`, the guard's baseline.
-                if let body = try? message.body(TargetsBody.self) { await engine.resumeDropGuard(from: body) }
-            case .reload:
-                // The operator's SIGHUP confirms removals held by targets.max_drop.
-                await engine.confirmDrops()
-            case .children:
-                if let body = try? message.body(ChildrenBody.self) {
-                    await leadership.children(body)
-                }
-            case .shutdown:
-                // Keep reading the bus while the lock is given up: `children`
-                // tells when dispatch is gone. Then exit (as on SIGTERM).
-                await engine.stop()
-                Task {
-                    await leadership.stop()
-                    exit(0)
-                }
-            default:
-                break
             }
+            group.addTask {
+                guard (try? await gracefulShutdown()) != nil else { return }
+                await engine.stop()
+                await leadership.stop()
+            }
+            // Whichever ends first (EOF, or the graceful stop done) ends both.
+            await group.next()
+            group.cancelAll()
         }
-    }
-
-    /// Stops cleanly on SIGTERM: gives up the leader lock (after dispatch has
-    /// stopped, at most a few seconds) so a follower takes over at once.
-    public static func terminate() async {
-        await Leadership.shared.stop()
     }
 }
 
-/// The leader election and registrations of this instance, shared by the
-/// bus loop and the SIGTERM handler.
+/// The leader election and registrations of this instance, driven by the
+/// bus loop and stopped by the graceful shutdown.
 actor Leadership {
-    static let shared = Leadership()
-
     private let logger = Logger(label: "discovery")
     private var bus: ChildBus?
     private var elector: LeaderElector?

@@ -3,17 +3,22 @@ import Logging
 import PromshardBus
 import PromshardConfig
 import PromshardProtocol
+import ServiceLifecycle
 
 /// The dispatch child: config and assignment in, executor runs out,
 /// `dispatch.result` back.
 public enum DispatchChild {
+    /// Runs until graceful shutdown (SIGTERM) or EOF from the supervisor.
+    ///
+    /// On SIGTERM the running executors get SIGTERM (SIGKILL after 2 s) and
+    /// queued history rows a second to reach the database. When the
+    /// supervisor is gone, or the lifecycle cancels, executors are killed at once.
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "dispatch")
         // Leader gate (consul.leader_election): deliveries run only in an open term.
         let gate = LeaderGate()
         // Delivery history (<state_dir>/history.sqlite), written off the scheduler's path.
         let historySink = HistorySink(logger: logger)
-        activeHistory.set(historySink)
         func makeScheduler(term: Int) -> DeliveryScheduler {
             DeliveryScheduler(
                 runner: { executable, request, settings in
@@ -40,10 +45,8 @@ public enum DispatchChild {
             scheduler = makeScheduler(term: term)
             if let nodes { await scheduler.observe(nodes) }
         }
-        let messages = bus.start(
-            subscribe: [.config, .leader, .dispatchResult, .assignment, .nodes, .shutdown],
-            onSupervisorGone: { ProcessGroups.killAll() })
-        for await message in messages {
+        let messages = bus.start(subscribe: [.config, .leader, .dispatchResult, .assignment, .nodes])
+        for await message in messages.cancelOnGracefulShutdown() {
             do {
                 switch message.topic {
                 case .config:
@@ -64,12 +67,6 @@ public enum DispatchChild {
                 case .dispatchResult:
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
-                case .shutdown:
-                    // Nothing new starts (pending retries cancelled), then the running executors stop.
-                    await scheduler.stop()
-                    await runBlocking { ProcessGroups.stopAll(grace: .seconds(2)) }
-                    _ = await historySink.waitUntilIdle(timeout: .seconds(1))
-                    return
                 default: continue
                 }
             } catch {
@@ -100,30 +97,16 @@ public enum DispatchChild {
                 await scheduler.apply(config: config, assignment: assignment, known: known)
             }
         }
-    }
-
-    /// SIGTERM: stop the running executors (SIGTERM to their groups, SIGKILL
-    /// after 2 s) and give queued history rows a second to reach the database.
-    public static func terminate() async {
-        await runBlocking { ProcessGroups.stopAll(grace: .seconds(2)) }
-        if let sink = activeHistory.get() { _ = await sink.waitUntilIdle(timeout: .seconds(1)) }
-    }
-}
-
-/// The history sink of the running dispatch child, for the SIGTERM path.
-private let activeHistory = ActiveHistory()
-
-private final class ActiveHistory: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sink: HistorySink?
-    func set(_ sink: HistorySink) {
-        lock.lock()
-        self.sink = sink
-        lock.unlock()
-    }
-    func get() -> HistorySink? {
-        lock.lock()
-        defer { lock.unlock() }
-        return sink
+        // Stopping: no delivery starts any more (retries and resyncs of the
+        // scheduler included), and no result is published.
+        gate.close()
+        await scheduler.stop()
+        if bus.supervisorGone || Task.isCancelled {
+            // Exit at once: no executor outlives dispatch.
+            ProcessGroups.killAll()
+        } else {
+            await runBlocking { ProcessGroups.stopAll(grace: .seconds(2)) }
+            _ = await historySink.waitUntilIdle(timeout: .seconds(1))
+        }
     }
 }

@@ -3,6 +3,7 @@ import PromshardBus
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import ServiceLifecycle
 
 /// The hashing child: config, nodes and targets in; `assignment` out.
 ///
@@ -13,6 +14,7 @@ import PromshardProtocol
 /// (`AssignmentStore`), which it rewrites after every publication, and
 /// publishes that assignment once even if nothing changed.
 public enum HashingChild {
+    /// Runs until graceful shutdown (SIGTERM) or EOF from the supervisor.
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "hashing")
         var config: PromshardConfig?
@@ -24,7 +26,8 @@ public enum HashingChild {
         var resumed: AssignmentBody?
         var loaded = false
 
-        for await message in bus.start(subscribe: [.config, .assignment, .nodes, .targets, .shutdown]) {
+        let messages = bus.start(subscribe: [.config, .assignment, .nodes, .targets])
+        for await message in messages.cancelOnGracefulShutdown() {
             do {
                 switch message.topic {
                 case .config:
@@ -39,9 +42,6 @@ public enum HashingChild {
                     current = try message.body(AssignmentBody.self)
                     resumed = nil
                     continue
-                case .shutdown:
-                    store.flush()
-                    return
                 default: continue
                 }
             } catch {
@@ -82,6 +82,8 @@ public enum HashingChild {
                 logger.log(level: s.keptPrevious == nil ? .info : .warning, "assignment", metadata: metadata)
             }
         }
+        // Stopped (graceful shutdown or EOF): the last assignment reaches the state file.
+        store.flush()
     }
 
     /// The assignment saved under `stateDir`, if any, as (not yet published, current).

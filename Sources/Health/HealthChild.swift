@@ -6,6 +6,7 @@ import PromshardBus
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import ServiceLifecycle
 
 /// The health child: listens to everything, publishes a `status` summary
 /// when it changes, serves the HTTP endpoints (`/-/healthy`, `/-/ready`,
@@ -14,6 +15,7 @@ import PromshardProtocol
 /// Its own metrics go through swift-metrics into a swift-prometheus
 /// registry; the other processes' arrive as `metrics` snapshots on the bus.
 public enum HealthChild {
+    /// Runs until graceful shutdown (SIGTERM) or EOF from the supervisor.
     public static func run(bus: ChildBus) async {
         let logger = Logger(label: "health")
         let registry = PrometheusCollectorRegistry()
@@ -30,10 +32,9 @@ public enum HealthChild {
 
         var last: StatusBody?
         let topics: [Topic] = [
-            .config, .children, .nodes, .targets, .assignment, .dispatchResult, .leader, .metrics, .shutdown,
+            .config, .children, .nodes, .targets, .assignment, .dispatchResult, .leader, .metrics,
         ]
-        for await message in bus.start(subscribe: topics) {
-            if message.topic == .shutdown { return }
+        for await message in bus.start(subscribe: topics).cancelOnGracefulShutdown() {
             do {
                 guard try store.update({ try $0.take(message) }) else { continue }
             } catch {

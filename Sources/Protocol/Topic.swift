@@ -25,13 +25,17 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case metrics
     /// A SIGHUP found the config valid (supervisor → discovery): confirms held target removals.
     case reload
+    /// Liveness probe (supervisor → one child, never routed).
+    case ping
+    /// Answer to a ``ping`` with its `id` (child → supervisor, never routed).
+    case pong
 
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
         case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics:
             true
-        case .hello, .shutdown, .reload: false
+        case .hello, .shutdown, .reload, .ping, .pong: false
         }
     }
 }

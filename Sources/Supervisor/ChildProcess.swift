@@ -59,6 +59,8 @@ struct ChildProcess {
         let arguments = [executable, "child", role.rawValue] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment[ChildBus.fdEnvironment] = String(childBusFD)
+        // systemd talks to the supervisor only (NotifyAccess=main).
+        for key in SystemdNotifier.environmentKeys { environment[key] = nil }
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

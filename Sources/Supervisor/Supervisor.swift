@@ -10,11 +10,14 @@ import PromshardProtocol
 #endif
 
 /// The supervisor of `promshard run`: spawns the four children, routes their
-/// messages, restarts the ones that die and stops them all on SIGTERM.
+/// messages, restarts the ones that die or stop answering, and stops them
+/// all on SIGTERM.
 ///
 /// It is a thin router: everything it learns arrives as an ``Event`` on one
 /// stream and is handled in order by ``run()``, so there is no shared state
-/// between threads. It never computes assignments itself.
+/// between threads. It never computes assignments itself, and it never
+/// waits for a child: lines to a child go through that child's
+/// ``LineWriter`` (a bounded queue drained by a thread of its own).
 final class Supervisor: @unchecked Sendable {
     /// Everything the supervisor reacts to.
     enum Event: Sendable {
@@ -24,17 +27,27 @@ final class Supervisor: @unchecked Sendable {
         case restartDue(Role, generation: Int)
         case signal(Int32)
         case graceExpired
+        /// Time to check liveness and feed the systemd watchdog.
+        case tick
         /// The supervisor's own metric snapshot, due for publication on `metrics`.
         case metrics(MetricsBody)
     }
 
     private struct Slot {
         var process: ChildProcess?
+        var writer: LineWriter?
         var generation = 0
         var restarts = 0
         var history = RestartPolicy.History()
         var startedWall: Int64?
+        var liveness: Liveness?
+        /// Set when the supervisor killed the child: why (for the exit log).
+        var killReason: String?
+        var connected = false
     }
+
+    /// Most bytes queued for one child; more means it is stuck.
+    static let queueLimitBytes = 2 * LineFramer.defaultMaxLineBytes
 
     private var config: PromshardConfig
     private let configPath: String
@@ -50,6 +63,9 @@ final class Supervisor: @unchecked Sendable {
     private let clock = ContinuousClock()
     private let epoch = ContinuousClock.now
     private let (events, sink) = AsyncStream<Event>.makeStream()
+    private let notifier = SystemdNotifier()
+    private var ready = false
+    private var lastWatchdog: Duration?
 
     init(config: PromshardConfig, configPath: String, childArguments: [String]) {
         self.config = config
@@ -89,6 +105,14 @@ final class Supervisor: @unchecked Sendable {
                 return true
             }
         }
+        let tick = tickInterval
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                sink.yield(.tick)
+            }
+        }
+        defer { ticker.cancel() }
 
         for await event in events {
             handle(event)
@@ -97,6 +121,15 @@ final class Supervisor: @unchecked Sendable {
         logger.info("stopped", metadata: ["exit_code": "\(exitCode)"])
         return exitCode
     }
+
+    /// Liveness is checked (and the watchdog fed) at least 4 times per period.
+    private var tickInterval: Duration {
+        var tick = Duration.milliseconds(250)
+        if let watchdog = notifier?.watchdogInterval { tick = min(tick, watchdog / 4) }
+        return max(tick, .milliseconds(10))
+    }
+
+    private var now: Duration { clock.now - epoch }
 
     // MARK: Events
 
@@ -128,6 +161,9 @@ final class Supervisor: @unchecked Sendable {
                     metadata: ["child": "\(role.rawValue)"])
                 process.signal(SIGKILL)
             }
+        case .tick:
+            checkLiveness()
+            feedWatchdog()
         }
     }
 
@@ -149,10 +185,15 @@ final class Supervisor: @unchecked Sendable {
                 logger.warning("invalid hello", metadata: ["child": "\(role.rawValue)"])
                 return
             }
-            for replay in router.hello(from: role, subscribe: hello.subscribe) {
-                slots[role]?.process?.socket.send(replay)
-            }
+            for replay in router.hello(from: role, subscribe: hello.subscribe) { send(replay, to: role) }
+            slots[role]?.connected = true
             logger.debug("child connected", metadata: ["child": "\(role.rawValue)", "pid": "\(hello.pid)"])
+            notifyReadyOnce()
+            return
+        case .pong:
+            if let pong = try? BusCodec.decode(PingBody.self, from: line).body {
+                slots[role]?.liveness?.pong(id: pong.id)
+            }
             return
         case .status:
             logStatus(line)
@@ -165,8 +206,19 @@ final class Supervisor: @unchecked Sendable {
     }
 
     private func forward(_ decision: Router.Decision, line: [UInt8]) {
-        for recipient in decision.recipients {
-            slots[recipient]?.process?.socket.send(line)
+        for recipient in decision.recipients { send(line, to: recipient) }
+    }
+
+    /// Queues a line for a child without waiting; a child whose queue
+    /// overflows is stuck and replaced.
+    private func send(_ line: [UInt8], to role: Role) {
+        guard let writer = slots[role]?.writer else { return }
+        if writer.enqueue(line) == .overflow {
+            replaceStuck(
+                role,
+                reason:
+                    "outbound queue overflowed (\(writer.queuedBytes) bytes waiting, limit \(Self.queueLimitBytes))"
+            )
         }
     }
 
@@ -202,6 +254,10 @@ final class Supervisor: @unchecked Sendable {
             let process = try ChildProcess.spawn(
                 role: role, executable: executable, extraArguments: childArguments)
             slot.process = process
+            slot.writer = LineWriter(socket: process.socket, limitBytes: Self.queueLimitBytes)
+            slot.liveness = Liveness(timeout: config.supervisor.childTimeout)
+            slot.killReason = nil
+            slot.connected = false
             slot.startedWall = Int64(Date().timeIntervalSince1970 * 1000)
             slots[role] = slot
             logger.info("child started", metadata: ["child": "\(role.rawValue)", "pid": "\(process.pid)"])
@@ -233,8 +289,14 @@ final class Supervisor: @unchecked Sendable {
     private func childExited(_ role: Role, status: ExitStatus) {
         guard var slot = slots[role] else { return }
         let ranFor = slot.process.map { clock.now - $0.started } ?? .zero
+        slot.writer?.close()
         slot.process?.socket.close()
         slot.process = nil
+        slot.writer = nil
+        slot.liveness = nil
+        slot.connected = false
+        let reason = slot.killReason
+        slot.killReason = nil
         router.disconnect(role)
         if stopping {
             slots[role] = slot
@@ -247,12 +309,12 @@ final class Supervisor: @unchecked Sendable {
         case .restart(let delay):
             slot.restarts += 1
             slots[role] = slot
-            logger.warning(
-                "child exited, restarting",
-                metadata: [
-                    "child": "\(role.rawValue)", "status": "\(status)", "ran_for": "\(ranFor)",
-                    "restart_in": "\(delay)", "restarts": "\(slot.restarts)",
-                ])
+            var metadata: Logger.Metadata = [
+                "child": "\(role.rawValue)", "status": "\(status)", "ran_for": "\(ranFor)",
+                "restart_in": "\(delay)", "restarts": "\(slot.restarts)",
+            ]
+            if let reason { metadata["reason"] = "\(reason)" }
+            logger.warning("child exited, restarting", metadata: metadata)
             let generation = slot.generation
             let sink = self.sink
             Task {
@@ -261,24 +323,26 @@ final class Supervisor: @unchecked Sendable {
             }
         case .giveUp(let count):
             slots[role] = slot
-            logger.critical(
-                "restart storm: giving up",
-                metadata: [
-                    "child": "\(role.rawValue)", "status": "\(status)", "restarts_in_window": "\(count)",
-                    "window": "\(config.supervisor.restartWindow)",
-                ])
+            var metadata: Logger.Metadata = [
+                "child": "\(role.rawValue)", "status": "\(status)", "restarts_in_window": "\(count)",
+                "window": "\(config.supervisor.restartWindow)",
+            ]
+            if let reason { metadata["reason"] = "\(reason)" }
+            logger.critical("restart storm: giving up", metadata: metadata)
             stop(reason: "restart storm of \(role.rawValue)", code: 1)
         }
         publishChildren()
     }
 
-    /// Orderly stop: `shutdown` + SIGTERM to every child, SIGKILL after the grace period.
+    /// Orderly stop: SIGTERM to every child (each stops through its one
+    /// lifecycle), SIGKILL after the grace period. Nothing here waits for a
+    /// child, so a stopped or hung one cannot delay the stop.
     private func stop(reason: String, code: Int32) {
         guard !stopping else { return }
         stopping = true
         exitCode = code
         logger.info("stopping", metadata: ["reason": "\(reason)", "grace": "\(config.supervisor.stopGrace)"])
-        publish(.shutdown, ShutdownBody(reason: reason))
+        notifier?.notify("STOPPING=1\n" + SystemdNotifier.statusLine("stopping: \(reason)"))
         for slot in slots.values { slot.process?.signal(SIGTERM) }
         let grace = config.supervisor.stopGrace
         let sink = self.sink
@@ -332,5 +396,82 @@ final class Supervisor: @unchecked Sendable {
         }
         if !status.reasons.isEmpty { metadata["reasons"] = "\(status.reasons.joined(separator: "; "))" }
         logger.info("status", metadata: metadata)
+        if !stopping { notifier?.notify(SystemdNotifier.statusLine(Self.statusLine(status))) }
+    }
+
+    /// The one-line status (systemd's `STATUS=`).
+    static func statusLine(_ status: StatusBody) -> String {
+        var parts = [
+            status.healthy ? "healthy" : "unhealthy",
+            "children \(status.childrenUp)/\(status.childrenTotal)",
+            "assignment \(status.assignmentVersion.map { "v\($0)" } ?? "none")",
+            "delivered \(status.deliveredVersion.map { "v\($0)" } ?? "none")",
+        ]
+        parts += status.reasons
+        return parts.joined(separator: "; ")
+    }
+
+    // MARK: Liveness and systemd
+
+    /// Pings every running child and replaces the ones that stopped answering.
+    private func checkLiveness() {
+        guard !stopping else { return }
+        let now = self.now
+        for role in Role.children {
+            guard slots[role]?.process != nil, slots[role]?.killReason == nil,
+                let action = slots[role]?.liveness?.tick(now: now)
+            else { continue }
+            switch action {
+            case .wait: break
+            case .ping(let id):
+                seq += 1
+                if let line = try? BusCodec.encode(
+                    Envelope(type: .ping, from: .supervisor, seq: seq, body: PingBody(id: id)))
+                {
+                    send(line, to: role)
+                }
+            case .stuck(let waited):
+                replaceStuck(
+                    role,
+                    reason:
+                        "no answer to a liveness ping for \(waited) (child_timeout \(config.supervisor.childTimeout))"
+                )
+            }
+        }
+    }
+
+    /// Kills a stuck child with SIGKILL; its exit restarts it like a crash
+    /// (and counts toward the restart-storm policy).
+    private func replaceStuck(_ role: Role, reason: String) {
+        guard !stopping, var slot = slots[role], let process = slot.process, slot.killReason == nil else {
+            return
+        }
+        slot.killReason = reason
+        slot.writer?.close()
+        slots[role] = slot
+        logger.error(
+            "child is not answering, killing it",
+            metadata: ["child": "\(role.rawValue)", "pid": "\(process.pid)", "reason": "\(reason)"])
+        process.signal(SIGKILL)
+    }
+
+    /// `READY=1` once every child has connected for the first time.
+    private func notifyReadyOnce() {
+        guard !ready, !stopping, Role.children.allSatisfy({ slots[$0]?.connected == true }) else { return }
+        ready = true
+        logger.info("all children running")
+        notifier?.notify(
+            "READY=1\n"
+                + SystemdNotifier.statusLine(
+                    "running; children \(Role.children.count)/\(Role.children.count)"))
+    }
+
+    /// `WATCHDOG=1` at half the interval systemd asked for.
+    private func feedWatchdog() {
+        guard let notifier, let interval = notifier.watchdogInterval else { return }
+        let now = self.now
+        if let last = lastWatchdog, now - last < interval / 2 { return }
+        lastWatchdog = now
+        notifier.notify("WATCHDOG=1")
     }
 }

@@ -215,6 +215,21 @@ struct ConfigErrorTests {
         expectError(yaml, path: "services[0].dispatch.kill_grace", line: 8, "expected a duration such as 10s")
     }
 
+    @Test func childTimeoutBelowOneSecondIsRejected() {
+        let yaml = """
+            supervisor:
+              child_timeout: 500ms
+            services:
+              - name: node
+                collectors: {static: [127.0.0.1:9090]}
+                dispatch: {dest: /a.json}
+            """
+        expectError(yaml, path: "supervisor.child_timeout", line: 2, "must be at least 1s")
+        expectError(
+            "supervisor: {child_timeout: 0s}\nservices: []\n", path: "supervisor.child_timeout", line: 1,
+            "must be greater than 0s")
+    }
+
     @Test func outOfRangeNumbers() {
         let yaml = """
             supervisor: {max_restarts: 0}

@@ -54,6 +54,7 @@ struct ValidConfigTests {
               backoff_initial: 500ms
               backoff_max: 1m
               backoff_reset: 45s
+              child_timeout: 10s
             services:
               - name: node
                 collectors:
@@ -85,6 +86,7 @@ struct ValidConfigTests {
         supervisor.backoffInitial = .milliseconds(500)
         supervisor.backoffMax = .seconds(60)
         supervisor.backoffReset = .seconds(45)
+        supervisor.childTimeout = .seconds(10)
         let expected = PromshardConfig(
             sourcePath: configPath, stateDir: "/var/lib/promshard",
             http: HTTPSettings(listen: "0.0.0.0:9393"),

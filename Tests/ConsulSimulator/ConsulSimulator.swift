@@ -127,6 +127,12 @@ public final class ConsulSimulator: @unchecked Sendable {
     /// Changes the health status of an instance (`passing`, `warning`, `critical`).
     public func setStatus(id: String, status: String) async { await state.setStatus(id: id, status: status) }
 
+    /// Sets the check status of several instances at once (one actor step: no
+    /// blocking query answers in between).
+    public func setStatuses(ids: [String], status: String) async {
+        await state.setStatuses(ids: ids, status: status)
+    }
+
     /// Removes an instance.
     public func removeService(id: String) async { await state.removeService(id: id) }
 

@@ -68,6 +68,11 @@ actor ConsulState {
         upsertService(s)
     }
 
+    /// Sets several statuses in one step, so no watcher sees a state in between.
+    func setStatuses(ids: [String], status: String) {
+        for id in ids { setStatus(id: id, status: status) }
+    }
+
     func removeService(id: String) {
         guard services.removeValue(forKey: id) != nil else { return }
         servicesIndex = bump()

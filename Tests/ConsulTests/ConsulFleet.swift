@@ -127,6 +127,15 @@ final class ConsulFleet: @unchecked Sendable {
         Set(delivered(name).filter { !$0.value.isEmpty }.keys)
     }
 
+    /// Whether `name`'s files are settled on exactly `ports`: those hold a
+    /// share, and every target (of the 30 written) is in exactly one file.
+    /// `holders` alone may be right while a move is still half delivered.
+    func settled(_ name: String, on ports: Set<Int>) -> Bool {
+        let files = delivered(name)
+        let all = files.values.flatMap { $0 }
+        return holders(name) == ports && all.count == 30 && Set(all).count == 30
+    }
+
     /// Pairs of intervals of different instances that overlap.
     func overlaps() -> [String] {
         let all = intervals().sorted { $0.1 < $1.1 }

@@ -2,6 +2,7 @@ import Foundation
 import PromshardConfig
 import PromshardDispatch
 import PromshardProtocol
+import PromshardTestSupport
 import Testing
 
 /// Retries, supersession, concurrency and resync of the scheduler, with a
@@ -76,12 +77,7 @@ struct DeliveryRetryTests {
     }
 
     func eventually(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-        let end = ContinuousClock.now + timeout
-        while ContinuousClock.now < end {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
+        await PromshardTestSupport.eventually(timeout: timeout, every: .milliseconds(10), condition)
     }
 
     @Test func theRetryDelayDoublesFromTheBaseUpToThirtySeconds() {

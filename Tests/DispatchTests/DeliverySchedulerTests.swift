@@ -2,6 +2,7 @@ import Foundation
 import PromshardConfig
 import PromshardDispatch
 import PromshardProtocol
+import PromshardTestSupport
 import Testing
 
 /// The scheduler with a recording executor in place of a real plugin
@@ -144,10 +145,6 @@ struct DeliverySchedulerTests {
     }
 
     func eventuallyTrue(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<100 {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return false
+        await eventually(timeout: .seconds(5), every: .milliseconds(50), condition)
     }
 }

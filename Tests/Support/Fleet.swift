@@ -51,12 +51,28 @@ public final class Fleet: @unchecked Sendable {
         try dir.write("targets/main.json", "[{\"targets\": [\(quoted)], \"labels\": {\"env\": \"test\"}}]\n")
     }
 
-    /// Starts `promshard run`.
-    public func start() throws {
+    /// Starts `promshard run` (with `environment` added to the test's own).
+    public func start(environment: [String: String] = [:]) throws {
         daemon = try TestProcess(
             try Binaries.path("promshard"),
             ["run", "--config", dir.file("promshard.yaml"), "--log-level", "debug"],
-            log: dir.file("promshard.log"))
+            log: dir.file("promshard.log"), environment: environment)
+    }
+
+    /// Runs `body` with a fresh fleet and tears it down afterwards, also
+    /// when `body` throws: no daemon, child or directory outlives a test.
+    public static func with<T>(
+        collectors: Int = 3, targets: Int = 30, supervisor: String = "", _ body: (Fleet) async throws -> T
+    ) async throws -> T {
+        let fleet = try Fleet(collectors: collectors, targets: targets, supervisor: supervisor)
+        do {
+            let result = try await body(fleet)
+            fleet.tearDown()
+            return result
+        } catch {
+            fleet.tearDown()
+            throw error
+        }
     }
 
     /// Targets per collector port, from the files the file executor wrote.
