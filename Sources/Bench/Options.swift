@@ -4,7 +4,7 @@
 ///                     [--json FILE]
 ///     promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
 struct Options {
-    enum Mode { case table, digest }
+    enum Mode { case table, digest, daemon }
 
     var mode = Mode.table
     var sizes: [(targets: Int, collectors: Int)] = [
@@ -18,18 +18,27 @@ struct Options {
     var collectors = 10
     var replicas = 1
     var maxLoadFactor: Double?
+    /// `daemon`: the promshard binary (default: next to this one) and the timeout of each phase.
+    var promshard: String?
+    var phaseTimeout: Double = 600
 
     static let usage = """
         usage: promshard-bench [--quick] [--sizes TxC,...] [--schemes NAME,...] [--repeat K]
                                [--trials K] [--json FILE]
                schemes: hashmod ring512 rendezvous promshard cap:F adaptive:F:B
                promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
+               promshard-bench daemon [--sizes TxC,... | --targets N --collectors M] [--promshard PATH]
+                                      [--phase-timeout SECONDS]
         """
 
     init(_ arguments: [String]) throws(UsageError) {
         var args = arguments[...]
         if args.first == "digest" {
             mode = .digest
+            args = args.dropFirst()
+        } else if args.first == "daemon" {
+            mode = .daemon
+            sizes = [(10_000, 10), (100_000, 10), (100_000, 100), (1_000_000, 100)]
             args = args.dropFirst()
         }
         while let flag = args.popFirst() {
@@ -53,8 +62,14 @@ struct Options {
             case "--trials": trials = max(1, try number())
             case "--repeat": repeats = try number()
             case "--json": jsonPath = try value()
-            case "--targets": targets = try number()
-            case "--collectors": collectors = try number()
+            case "--targets":
+                targets = try number()
+                if mode == .daemon { sizes = [(targets, collectors)] }
+            case "--collectors":
+                collectors = try number()
+                if mode == .daemon { sizes = [(targets, collectors)] }
+            case "--promshard": promshard = try value()
+            case "--phase-timeout": phaseTimeout = Double(try number())
             case "--replicas": replicas = try number()
             case "--max-load-factor":
                 let text = try value()
