@@ -40,13 +40,24 @@ enum DaemonBench {
     }
 
     static func seconds(_ s: Double) -> String {
-        s.isNaN ? "—" : String(format: s < 10 ? "%.2f s" : "%.1f s", s)
+        if s.isNaN { return "—" }
+        if s < 0.1 { return String(format: "%.1f ms", s * 1000) }
+        return String(format: s < 10 ? "%.2f s" : "%.1f s", s)
     }
 
     /// Runs one size; `promshard` is the daemon binary.
-    static func run(targets n: Int, collectors m: Int, promshard: String, timeout: Double) throws -> Row {
+    static func run(
+        targets n: Int, collectors m: Int, promshard: String, timeout: Double, keep: Bool
+    ) throws -> Row {
         let fleet = try DaemonFleet(targets: n, collectors: m)
-        defer { fleet.remove() }
+        defer {
+            if keep {
+                fleet.collectors.forEach { $0.stop() }
+                FileHandle.standardError.write(Data("kept \(fleet.dir)\n".utf8))
+            } else {
+                fleet.remove()
+            }
+        }
         let check = ShareCheck(targets: fleet.targets)
         let (engine, engineFailover) = engineTimes(fleet)
 
@@ -131,7 +142,8 @@ enum DaemonBench {
     /// `VmHWM` of the supervisor and each of its children, by role.
     static func processRSS(supervisor: Int32) -> [(role: String, bytes: Int)] {
         var rows: [(String, Int)] = [("supervisor", PeakRSS.of("\(supervisor)"))]
-        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        let pids =
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
         for pid in pids {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")

@@ -4,7 +4,7 @@
 ///                     [--json FILE]
 ///     promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
 struct Options {
-    enum Mode { case table, digest, daemon }
+    enum Mode { case table, digest, daemon, codec }
 
     var mode = Mode.table
     var sizes: [(targets: Int, collectors: Int)] = [
@@ -21,6 +21,8 @@ struct Options {
     /// `daemon`: the promshard binary (default: next to this one) and the timeout of each phase.
     var promshard: String?
     var phaseTimeout: Double = 600
+    /// `daemon`: keep the directory (config, log, delivered files) for a look afterwards.
+    var keep = false
 
     static let usage = """
         usage: promshard-bench [--quick] [--sizes TxC,...] [--schemes NAME,...] [--repeat K]
@@ -28,13 +30,18 @@ struct Options {
                schemes: hashmod ring512 rendezvous promshard cap:F adaptive:F:B
                promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
                promshard-bench daemon [--sizes TxC,... | --targets N --collectors M] [--promshard PATH]
-                                      [--phase-timeout SECONDS]
+                                      [--phase-timeout SECONDS] [--keep]
+               promshard-bench codec [--targets N]
         """
 
     init(_ arguments: [String]) throws(UsageError) {
         var args = arguments[...]
         if args.first == "digest" {
             mode = .digest
+            args = args.dropFirst()
+        } else if args.first == "codec" {
+            mode = .codec
+            targets = 1_000_000
             args = args.dropFirst()
         } else if args.first == "daemon" {
             mode = .daemon
@@ -70,6 +77,7 @@ struct Options {
                 if mode == .daemon { sizes = [(targets, collectors)] }
             case "--promshard": promshard = try value()
             case "--phase-timeout": phaseTimeout = Double(try number())
+            case "--keep": keep = true
             case "--replicas": replicas = try number()
             case "--max-load-factor":
                 let text = try value()

@@ -20,6 +20,10 @@ do {
 }
 
 switch options.mode {
+case .codec:
+    emit(CodecBench.header)
+    emit(CodecBench.rule)
+    for line in CodecBench.run(groups: options.targets) { emit(line) }
 case .daemon:
     let promshard =
         options.promshard
@@ -32,10 +36,11 @@ case .daemon:
         do {
             let row = try DaemonBench.run(
                 targets: size.targets, collectors: size.collectors, promshard: promshard,
-                timeout: options.phaseTimeout)
+                timeout: options.phaseTimeout, keep: options.keep)
             emit(DaemonBench.line(row))
         } catch {
-            FileHandle.standardError.write(Data("promshard-bench: \(size.targets)×\(size.collectors): \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("promshard-bench: \(size.targets)×\(size.collectors): \(error)\n".utf8))
             exit(1)
         }
     }

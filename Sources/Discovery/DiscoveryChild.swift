@@ -20,7 +20,10 @@ public enum DiscoveryChild {
         let engine = DiscoveryEngine(
             sinks: .init(
                 nodes: { bus.publish(.nodes, $0) },
-                targets: { bus.publish(.targets, $0) }))
+                targets: {
+                    bus.publish(.targets, $0)
+                    bus.publish(.targetCounts, TargetCountsBody($0))
+                }))
         let leadership = Leadership.shared
         await leadership.setBus(bus)
         for await message in bus.start(subscribe: [.config, .children, .shutdown]) {

@@ -16,6 +16,8 @@ public enum HashingChild {
         var nodes: NodesBody?
         var targets: TargetsBody?
         var current: AssignmentBody?
+        // Per service: the target index and the last plan, reused between messages.
+        var memos: [String: AssignmentMemo] = [:]
 
         for await message in bus.start(subscribe: [.config, .assignment, .nodes, .targets, .shutdown]) {
             do {
@@ -39,13 +41,14 @@ public enum HashingChild {
             let clock = ContinuousClock()
             let started = clock.now
             let services = AssignmentBuilder.buildAll(
-                config: config, nodes: nodes, targets: targets, previous: current)
+                config: config, nodes: nodes, targets: targets, previous: current, memos: &memos)
             let unchanged = current.map { AssignmentBuilder.samePlacement($0.services, services) } ?? false
             Instruments.assignmentComputed(took: clock.now - started, published: !unchanged)
             if unchanged { continue }
             let body = AssignmentBody(version: (current?.version ?? 0) + 1, services: services)
             current = body
             bus.publish(.assignment, body)
+            bus.publish(.assignmentSummary, body.summary)
             let elapsed = clock.now - started
             for s in services {
                 var metadata: Logger.Metadata = [

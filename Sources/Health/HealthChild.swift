@@ -30,7 +30,8 @@ public enum HealthChild {
 
         var last: StatusBody?
         let topics: [Topic] = [
-            .config, .children, .nodes, .targets, .assignment, .dispatchResult, .leader, .metrics, .shutdown,
+            .config, .children, .nodes, .targetCounts, .assignmentSummary, .dispatchResult, .leader, .metrics,
+            .shutdown,
         ]
         for await message in bus.start(subscribe: topics) {
             if message.topic == .shutdown { return }
