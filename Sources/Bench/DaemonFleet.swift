@@ -1,4 +1,5 @@
 import Foundation
+import PromshardTestSupport
 
 /// The inputs of the daemon benchmark on disk: one file_sd file with one target per group and two
 /// labels, stand-in collectors, and a config that probes every second with `fall: 1, rise: 1`
@@ -6,14 +7,15 @@ import Foundation
 struct DaemonFleet {
     let dir: String
     let targets: [String]
-    let collectors: [StandInCollector]
+    /// Stand-in Prometheus servers: answer every request 200; stopped = connection refused.
+    let collectors: [TinyHTTPServer]
 
     init(targets count: Int, collectors m: Int) throws {
         var template = Array("\(NSTemporaryDirectory())/promshard-bench.XXXXXX".utf8CString)
         guard let p = mkdtemp(&template) else { throw BenchError("mkdtemp failed") }
         dir = String(cString: p)
         targets = Fleet.targets(count)
-        collectors = try (0..<m).map { _ in try StandInCollector() }
+        collectors = try (0..<m).map { _ in try TinyHTTPServer() }
         try FileManager.default.createDirectory(atPath: "\(dir)/targets", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "\(dir)/out", withIntermediateDirectories: true)
         try Self.targetFile(targets).write(to: URL(fileURLWithPath: "\(dir)/targets/targets.json"))
@@ -43,7 +45,7 @@ struct DaemonFleet {
         let statics = collectors.map { "127.0.0.1:\($0.port)" }.joined(separator: ", ")
         return """
             state_dir: \(dir)/var
-            http: { listen: 127.0.0.1:\(StandInCollector.freePort()) }
+            http: { listen: 127.0.0.1:\(freePort()) }
             services:
               - name: node
                 collectors:
@@ -64,4 +66,10 @@ struct DaemonFleet {
         collectors.forEach { $0.stop() }
         try? FileManager.default.removeItem(atPath: dir)
     }
+}
+
+/// A failure of the benchmark's own scaffolding.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,7 @@
 import PromshardProtocol
 
+@testable import PromshardDispatch
+
 /// The renderer as it was before it wrote bytes directly: the reference the new one must match
 /// byte for byte.
 enum ReferenceRenderer {
@@ -37,27 +39,6 @@ enum ReferenceRenderer {
         return Array(out.utf8)
     }
 
-    /// A sort key for a label set: names sorted, joined unambiguously.
-    static func canonical(_ labels: [String: String]) -> String {
-        labels.keys.sorted().map { "\(quote($0))=\(quote(labels[$0]!))" }.joined(separator: ",")
-    }
-
-    /// A JSON string literal.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func canonical(_ labels: [String: String]) -> String { Renderer.canonical(labels) }
+    static func quote(_ s: String) -> String { Renderer.quote(s) }
 }
