@@ -141,7 +141,7 @@ let package = Package(
 
         // MARK: Benchmarks (build with -c release)
         .executableTarget(
-            name: "promshard-bench", dependencies: ["PromshardHashing"],
+            name: "promshard-bench", dependencies: ["PromshardHashing", "PromshardProtocol", "PromshardTestSupport"],
             path: "Sources/Bench", swiftSettings: strict),
 
         // MARK: Tests

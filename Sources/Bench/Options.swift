@@ -5,7 +5,7 @@
 ///     promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
 ///     promshard-bench sequence [--sizes TxC,...] [--schemes a,b] [--steps K] [--seed S]
 struct Options {
-    enum Mode { case table, digest, sequence }
+    enum Mode { case table, digest, sequence, daemon, codec }
 
     var mode = Mode.table
     var sizes: [(targets: Int, collectors: Int)] = [
@@ -21,6 +21,11 @@ struct Options {
     var maxLoadFactor: Double?
     var steps = 200
     var seed: UInt64 = 1
+    /// `daemon`: the promshard binary (default: next to this one) and the timeout of each phase.
+    var promshard: String?
+    var phaseTimeout: Double = 600
+    /// `daemon`: keep the directory (config, log, delivered files) for a look afterwards.
+    var keep = false
 
     static let usage = """
         usage: promshard-bench [--quick] [--sizes TxC,...] [--schemes NAME,...] [--repeat K]
@@ -29,6 +34,9 @@ struct Options {
                promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
                promshard-bench sequence [--sizes TxC,...] [--schemes NAME,...] [--steps K] [--seed S]
                schemes also: sticky sticky:F
+               promshard-bench daemon [--sizes TxC,... | --targets N --collectors M] [--promshard PATH]
+                                      [--phase-timeout SECONDS] [--keep]
+               promshard-bench codec [--targets N]
         """
 
     init(_ arguments: [String]) throws(UsageError) {
@@ -40,6 +48,14 @@ struct Options {
             mode = .sequence
             sizes = [(100_000, 10), (100_000, 100)]
             schemes = ["rendezvous", "promshard", "sticky"].map { Scheme($0)! }
+            args = args.dropFirst()
+        } else if args.first == "codec" {
+            mode = .codec
+            targets = 1_000_000
+            args = args.dropFirst()
+        } else if args.first == "daemon" {
+            mode = .daemon
+            sizes = [(10_000, 10), (100_000, 10), (100_000, 100), (1_000_000, 100)]
             args = args.dropFirst()
         }
         while let flag = args.popFirst() {
@@ -65,8 +81,15 @@ struct Options {
             case "--json": jsonPath = try value()
             case "--steps": steps = max(1, try number())
             case "--seed": seed = UInt64(try number())
-            case "--targets": targets = try number()
-            case "--collectors": collectors = try number()
+            case "--targets":
+                targets = try number()
+                if mode == .daemon { sizes = [(targets, collectors)] }
+            case "--collectors":
+                collectors = try number()
+                if mode == .daemon { sizes = [(targets, collectors)] }
+            case "--promshard": promshard = try value()
+            case "--phase-timeout": phaseTimeout = Double(try number())
+            case "--keep": keep = true
             case "--replicas": replicas = try number()
             case "--max-load-factor":
                 let text = try value()

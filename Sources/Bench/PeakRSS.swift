@@ -3,8 +3,13 @@ import Foundation
 /// Peak resident set size of this process, from `/proc/self/status` (Linux).
 enum PeakRSS {
     /// `VmHWM` in bytes, 0 where unavailable.
-    static func current() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    static func current() -> Int { of("self") }
+
+    /// `VmHWM` in bytes of process `pid` ("self" for this one), 0 where unavailable or gone.
+    static func of(_ pid: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            return 0
+        }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
             return kilobytes * 1024

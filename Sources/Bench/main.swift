@@ -20,6 +20,30 @@ do {
 }
 
 switch options.mode {
+case .codec:
+    emit(CodecBench.header)
+    emit(CodecBench.rule)
+    for line in CodecBench.run(groups: options.targets) { emit(line) }
+case .daemon:
+    let promshard =
+        options.promshard
+        ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "promshard"
+        ).path
+    emit(DaemonBench.header)
+    emit(DaemonBench.rule)
+    for size in options.sizes {
+        do {
+            let row = try DaemonBench.run(
+                targets: size.targets, collectors: size.collectors, promshard: promshard,
+                timeout: options.phaseTimeout, keep: options.keep)
+            emit(DaemonBench.line(row))
+        } catch {
+            FileHandle.standardError.write(
+                Data("promshard-bench: \(size.targets)×\(size.collectors): \(error)\n".utf8))
+            exit(1)
+        }
+    }
 case .digest:
     let plan = RendezvousAssigner.assign(
         service: Fleet.service, targetIDs: Fleet.targets(options.targets),

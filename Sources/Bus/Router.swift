@@ -8,7 +8,8 @@ import PromshardProtocol
 public struct Router: Sendable {
     /// Replay order: what a (re)connecting child needs first comes first.
     public static let replayOrder: [Topic] = [
-        .config, .children, .leader, .dispatchResult, .assignment, .nodes, .targets, .status,
+        .config, .children, .leader, .dispatchResult, .assignment, .assignmentSummary, .nodes, .targets,
+        .targetCounts, .status,
     ]
 
     private var subscriptions: [Role: Set<Topic>] = [:]

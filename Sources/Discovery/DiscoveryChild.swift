@@ -24,7 +24,10 @@ public enum DiscoveryChild {
         let engine = DiscoveryEngine(
             sinks: .init(
                 nodes: { bus.publish(.nodes, $0) },
-                targets: { bus.publish(.targets, $0) }))
+                targets: {
+                    bus.publish(.targets, $0)
+                    bus.publish(.targetCounts, TargetCountsBody($0))
+                }))
         let leadership = Leadership()
         await leadership.setBus(bus)
         let messages = bus.start(subscribe: [.config, .reload, .targets, .children])

@@ -27,6 +27,9 @@ public actor DiscoveryEngine {
     private var fileErrors: [String: [SourceError]] = [:]
     private var lastNodes: NodesBody?
     private var lastTargets: TargetsBody?
+    /// Whether a target source may have changed since `lastTargets` was built; rebuilding and
+    /// comparing a million targets on every probe round is what this avoids.
+    private var targetsDirty = true
     private var loops: [Task<Void, Never>] = []
     /// Last known state of every Consul source (kept while Consul is unreachable).
     private var consul = ConsulSources()
@@ -41,6 +44,7 @@ public actor DiscoveryEngine {
         loops.forEach { $0.cancel() }
         loops = []
         self.config = config
+        targetsDirty = true
         let names = Set(config.services.map(\.name))
         health = health.filter { names.contains($0.key) }
         files = files.filter { names.contains($0.key) }
@@ -78,6 +82,7 @@ public actor DiscoveryEngine {
         // A watch of a replaced config (its task is cancelled) records nothing.
         guard !Task.isCancelled else { return }
         let changed = consul.record(watch, update)
+        if changed { targetsDirty = true }
         let meta: Logger.Metadata = [
             "service": "\(watch.service)", "consul_service": "\(watch.watch.service)",
         ]
@@ -184,9 +189,12 @@ public actor DiscoveryEngine {
     }
 
     func refreshFiles(_ service: ServiceConfig) {
-        var reader = files[service.name] ?? TargetFiles()
+        let known = files[service.name]
+        var reader = known ?? TargetFiles()
         let (groups, errors) = reader.refresh(patterns: service.targets.files, service: service.name)
         files[service.name] = reader
+        guard known == nil || reader.generation != known?.generation else { return }
+        targetsDirty = true
         if errors != fileErrors[service.name] ?? [] {
             for e in errors {
                 logger.warning("bad target file", metadata: ["file": "\(e.source)", "error": "\(e.message)"])
@@ -251,6 +259,9 @@ public actor DiscoveryEngine {
             lastNodes = n
             sinks.nodes(n)
         }
+        // A held removal is looked at every round: its hold may have expired or been confirmed.
+        guard targetsDirty || !drops.held.isEmpty else { return }
+        targetsDirty = false
         let t = guarded(targets())
         if t != lastTargets {
             lastTargets = t

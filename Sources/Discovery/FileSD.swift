@@ -27,6 +27,7 @@ public enum FileSD {
                 throw ParseError(message: "invalid YAML: \(error)")
             }
         } else {
+            if let fast = FileSDJSON.groups(bytes) { return fast }
             do {
                 value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
             } catch {
@@ -84,9 +85,5 @@ public enum FileSD {
     }
 
     /// Prometheus label names: `[a-zA-Z_][a-zA-Z0-9_]*`.
-    public static func isValidLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first else { return false }
-        func letter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
-        return letter(first) && name.utf8.allSatisfy { letter($0) || ($0 >= 48 && $0 <= 57) }
-    }
+    public static func isValidLabelName(_ name: String) -> Bool { FileSDJSON.isLabelName(name) }
 }

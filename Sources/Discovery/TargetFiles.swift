@@ -25,6 +25,9 @@ public struct TargetFiles: Sendable {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Goes up whenever a refresh saw something new (a file appeared, went away or was
+    /// re-read), so callers can skip rebuilding and comparing a million targets otherwise.
+    public private(set) var generation = 0
 
     public init() {}
 
@@ -41,6 +44,7 @@ public struct TargetFiles: Sendable {
             var entry = entries[path] ?? Entry()
             let signature = Self.signature(of: path)
             if signature == nil || signature != entry.signature {
+                generation += 1
                 entry.signature = signature
                 switch Self.read(path) {
                 case .success(let parsed):
@@ -58,6 +62,7 @@ public struct TargetFiles: Sendable {
             }
             seen[path] = entry
         }
+        if Set(seen.keys) != Set(entries.keys) { generation += 1 }
         entries = seen
         return (groups, errors)
     }

@@ -18,15 +18,20 @@ public enum AssignmentBuilder {
         service: ServiceConfig, collectors: [CollectorState], groups: [TargetGroup],
         previous: ServiceAssignment?
     ) -> ServiceAssignment {
+        var memo = AssignmentMemo()
+        return build(
+            service: service, collectors: collectors, groups: groups, previous: previous, memo: &memo)
+    }
+
+    /// Like ``build(service:collectors:groups:previous:)``, reusing and updating `memo` (the
+    /// target index while the groups are unchanged, the last plan for movement).
+    public static func build(
+        service: ServiceConfig, collectors: [CollectorState], groups: [TargetGroup],
+        previous: ServiceAssignment?, memo: inout AssignmentMemo
+    ) -> ServiceAssignment {
         let healthy = collectors.filter(\.healthy).sorted { $0.name < $1.name }
-        var ids: [String] = []
-        var index: [String: Int] = [:]
-        for group in groups {
-            for target in group.targets where index[target] == nil {
-                index[target] = ids.count
-                ids.append(target)
-            }
-        }
+        let index = memo.index(for: groups)
+        let ids = index.ids
         guard !healthy.isEmpty else {
             if var kept = previous, !kept.collectors.isEmpty {
                 kept.keptPrevious = "no healthy collector: keeping the previous assignment"
@@ -41,46 +46,49 @@ public enum AssignmentBuilder {
                 warnings: ["no healthy collector"])
         }
 
-        let prior = previous.map { PriorAssignment(owners: owners(of: $0)) }
+        // The remembered plan is what `previous` was built from: read it by index, not by name.
+        let last = memo.plan.flatMap { last in
+            previous.map { Self.sameOwners($0, last.plan) } == true ? last : nil
+        }
+        let prior: PriorAssignment? =
+            if let last { PriorAssignment(plan: last.plan, targetIDs: last.ids) } else {
+                previous.map { PriorAssignment(owners: owners(of: $0)) }
+            }
         let plan = StickyAssigner.assign(
             service: service.name, targetIDs: ids,
             nodes: healthy.map { HashNode(name: $0.name, weight: $0.weight, zone: $0.zone) },
             replicas: service.hashing.replicas, maxLoadFactor: service.hashing.maxLoadFactor,
             previous: prior)
 
-        // owners[target] = node indices, to split the groups in one pass.
-        var targetOwners = [[Int32]](repeating: [], count: ids.count)
-        for (node, targets) in plan.targetsByNode.enumerated() {
-            for t in targets { targetOwners[t].append(Int32(node)) }
-        }
-        var perNode = [[TargetGroup]](repeating: [], count: healthy.count)
-        var counts = [Int](repeating: 0, count: healthy.count)
-        for group in groups {
-            var split = [[String]](repeating: [], count: healthy.count)
-            var seen = Set<String>()
-            for target in group.targets where seen.insert(target).inserted {
-                for node in targetOwners[index[target]!] { split[Int(node)].append(target) }
-            }
-            for node in 0..<healthy.count where !split[node].isEmpty {
-                perNode[node].append(TargetGroup(targets: split[node], labels: group.labels))
-            }
-        }
-        for node in 0..<healthy.count { counts[node] = plan.targetsByNode[node].count }
-
+        let perNode = GroupSplit.split(index: index, plan: plan)
         let collectorsOut = healthy.enumerated().map { i, c in
             CollectorAssignment(
-                name: c.name, address: c.address, port: c.port, targetCount: counts[i], groups: perNode[i])
+                name: c.name, address: c.address, port: c.port, targetCount: plan.targetsByNode[i].count,
+                groups: perNode[i])
         }
         var result = ServiceAssignment(
             service: service.name, collectors: collectorsOut, targetCount: ids.count, replicas: plan.replicas,
             moved: 0, idealMoved: 0, keptPrevious: nil, warnings: plan.warnings)
         if let prior, !prior.isEmpty {
-            let movement = MovementAccounting.measure(
-                previous: prior.owners, current: owners(of: result))
+            let movement: Movement
+            if let last, last.ids == ids {
+                // Same targets, same numbering: compare the plans directly.
+                movement = MovementAccounting.measure(previous: last.plan, current: plan)
+            } else {
+                movement = MovementAccounting.measure(previous: prior.owners, current: owners(of: result))
+            }
             result.moved = movement.moved
             result.idealMoved = movement.ideal
         }
+        memo.plan = (ids, plan)
         return result
+    }
+
+    /// Whether the remembered plan is the one `previous` was built from (same collectors, same
+    /// loads), so plan-based movement measures against what was really handed out.
+    static func sameOwners(_ previous: ServiceAssignment, _ plan: AssignmentPlan) -> Bool {
+        previous.collectors.map(\.name) == plan.nodes.map(\.name)
+            && previous.collectors.map(\.targetCount) == plan.targetsByNode.map(\.count)
     }
 
     /// Owner names per target of an assignment.
@@ -99,11 +107,23 @@ public enum AssignmentBuilder {
     public static func buildAll(
         config: PromshardConfig, nodes: NodesBody, targets: TargetsBody, previous: AssignmentBody?
     ) -> [ServiceAssignment] {
-        config.services.map { service in
+        var memos: [String: AssignmentMemo] = [:]
+        return buildAll(config: config, nodes: nodes, targets: targets, previous: previous, memos: &memos)
+    }
+
+    /// Like ``buildAll(config:nodes:targets:previous:)`` with a memo per service (kept by the
+    /// hashing child between messages).
+    public static func buildAll(
+        config: PromshardConfig, nodes: NodesBody, targets: TargetsBody, previous: AssignmentBody?,
+        memos: inout [String: AssignmentMemo]
+    ) -> [ServiceAssignment] {
+        memos = memos.filter { name, _ in config.services.contains { $0.name == name } }
+        return config.services.map { service in
             build(
                 service: service, collectors: nodes.services[service.name] ?? [],
                 groups: targets.services[service.name] ?? [],
-                previous: previous?.services.first { $0.service == service.name })
+                previous: previous?.services.first { $0.service == service.name },
+                memo: &memos[service.name, default: AssignmentMemo()])
         }
     }
 

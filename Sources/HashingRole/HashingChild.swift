@@ -25,6 +25,8 @@ public enum HashingChild {
         // Loaded from state_dir and not yet published by this process.
         var resumed: AssignmentBody?
         var loaded = false
+        // Per service: the target index and the last plan, reused between messages.
+        var memos: [String: AssignmentMemo] = [:]
 
         let messages = bus.start(subscribe: [.config, .assignment, .nodes, .targets])
         for await message in messages.cancelOnGracefulShutdown() {
@@ -54,13 +56,14 @@ public enum HashingChild {
             let clock = ContinuousClock()
             let started = clock.now
             let services = AssignmentBuilder.buildAll(
-                config: config, nodes: nodes, targets: targets, previous: current)
+                config: config, nodes: nodes, targets: targets, previous: current, memos: &memos)
             let unchanged = current.map { AssignmentBuilder.samePlacement($0.services, services) } ?? false
             Instruments.assignmentComputed(took: clock.now - started, published: !unchanged)
             if unchanged {
                 if let body = resumed {
                     resumed = nil
                     bus.publish(.assignment, body)
+                    bus.publish(.assignmentSummary, body.summary)
                 }
                 continue
             }
@@ -69,6 +72,7 @@ public enum HashingChild {
             resumed = nil
             bus.publish(.assignment, body)
             store.save(body, stateDir: config.stateDir)
+            bus.publish(.assignmentSummary, body.summary)
             let elapsed = clock.now - started
             for s in services {
                 var metadata: Logger.Metadata = [

@@ -32,7 +32,7 @@ public enum HealthChild {
 
         var last: StatusBody?
         let topics: [Topic] = [
-            .config, .children, .nodes, .targets, .assignment, .dispatchResult, .leader, .metrics,
+            .config, .children, .nodes, .targetCounts, .assignmentSummary, .dispatchResult, .leader, .metrics,
         ]
         for await message in bus.start(subscribe: topics).cancelOnGracefulShutdown() {
             do {

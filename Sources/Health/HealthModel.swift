@@ -47,8 +47,8 @@ public struct HealthModel: Sendable {
         case .config: builder.config = try message.body(PromshardConfig.self)
         case .children: builder.children = try message.body(ChildrenBody.self)
         case .nodes: builder.nodes = try message.body(NodesBody.self)
-        case .targets: builder.targets = try message.body(TargetsBody.self)
-        case .assignment: take(assignment: try message.body(AssignmentBody.self))
+        case .targetCounts: builder.targetCounts = try message.body(TargetCountsBody.self)
+        case .assignmentSummary: take(assignment: try message.body(AssignmentBody.self))
         case .dispatchResult:
             let body = try message.body(DispatchResultBody.self)
             builder.dispatch = body

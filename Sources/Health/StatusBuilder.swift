@@ -10,7 +10,8 @@ public struct StatusBuilder: Sendable {
     public var config: PromshardConfig?
     public var children: ChildrenBody?
     public var nodes: NodesBody?
-    public var targets: TargetsBody?
+    /// Distinct targets per service (`targets.counts`).
+    public var targetCounts: TargetCountsBody?
     public var assignment: AssignmentBody?
     public var dispatch: DispatchResultBody?
     /// The Consul leader lock as this instance sees it (`leader` topic).
@@ -35,12 +36,10 @@ public struct StatusBuilder: Sendable {
         for service in config?.services ?? [] {
             let collectors = nodes?.services[service.name] ?? []
             let healthy = collectors.filter(\.healthy).count
-            var unique = Set<String>()
-            for group in targets?.services[service.name] ?? [] { unique.formUnion(group.targets) }
             let records = dispatch?.last[service.name].map { Array($0.values) } ?? []
             let ok = records.filter { $0.status == .ok }.count
             let failed = records.count - ok
-            let errors = ((nodes?.errors ?? []) + (targets?.errors ?? [])).filter {
+            let errors = ((nodes?.errors ?? []) + (targetCounts?.errors ?? [])).filter {
                 $0.service == service.name
             }.map {
                 "\($0.source): \($0.message)"
@@ -49,11 +48,12 @@ public struct StatusBuilder: Sendable {
                 reasons.append("service \(service.name): no healthy collector")
             }
             if failed > 0 && ok == 0 { reasons.append("service \(service.name): no successful delivery") }
-            reasons += (targets?.held ?? []).filter { $0.service == service.name }.map(\.reason)
+            reasons += (targetCounts?.held ?? []).filter { $0.service == service.name }.map(\.reason)
             services.append(
                 ServiceStatus(
                     service: service.name, collectorsHealthy: healthy, collectorsTotal: collectors.count,
-                    targets: unique.count, deliveriesOK: ok, deliveriesFailed: failed, sourceErrors: errors))
+                    targets: targetCounts?.services[service.name] ?? 0, deliveriesOK: ok,
+                    deliveriesFailed: failed, sourceErrors: errors))
         }
         return StatusBody(
             healthy: reasons.isEmpty, reasons: reasons, childrenUp: up, childrenTotal: kids.count,

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Splits a byte stream into JSON lines (one UTF-8 JSON object per line).
 ///
 /// Pure: feed it bytes as they arrive, it hands back complete lines. A line
@@ -32,12 +36,22 @@ public struct LineFramer: Sendable {
 
     /// Feeds bytes; returns the frames they complete, in order.
     public mutating func feed<C: Collection>(_ bytes: C) -> [Frame] where C.Element == UInt8 {
+        // Contiguous input (arrays, slices: what sockets deliver) goes through the byte loop
+        // below without generic per-byte code; anything else is copied first.
+        if let frames = bytes.withContiguousStorageIfAvailable({ feed(buffer: $0) }) { return frames }
+        return Array(bytes).withUnsafeBufferPointer { feed(buffer: $0) }
+    }
+
+    /// Feeds bytes from memory.
+    public mutating func feed(buffer bytes: UnsafeBufferPointer<UInt8>) -> [Frame] {
         var frames: [Frame] = []
-        var start = bytes.startIndex
-        while start != bytes.endIndex {
-            let newline = bytes[start...].firstIndex(of: 0x0A)
-            let chunkEnd = newline ?? bytes.endIndex
-            let chunkLength = bytes.distance(from: start, to: chunkEnd)
+        var start = 0
+        while start < bytes.count {
+            let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+            let found = memchr(rest.baseAddress!, 0x0A, rest.count)
+            let chunkLength =
+                found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - rest.baseAddress! }
+                ?? rest.count
             if discarding {
                 discarded += chunkLength
             } else if buffer.count + chunkLength > maxLineBytes {
@@ -45,9 +59,9 @@ public struct LineFramer: Sendable {
                 discarded = buffer.count + chunkLength
                 buffer.removeAll(keepingCapacity: false)
             } else {
-                buffer.append(contentsOf: bytes[start..<chunkEnd])
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: rest[..<chunkLength]))
             }
-            guard let newline else { break }
+            guard found != nil else { break }
             if discarding {
                 frames.append(.oversized(bytes: discarded))
                 discarding = false
@@ -55,9 +69,10 @@ public struct LineFramer: Sendable {
             } else {
                 if buffer.last == 0x0D { buffer.removeLast() }
                 if !buffer.isEmpty { frames.append(.line(buffer)) }
-                buffer.removeAll(keepingCapacity: true)
+                // The line went out with its storage; a big one is not kept reserved.
+                if buffer.count > 1 << 20 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
             }
-            start = bytes.index(after: newline)
+            start += chunkLength + 1
         }
         return frames
     }

@@ -5,10 +5,14 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case hello
     /// Collectors per service with their health (discovery → hashing, health).
     case nodes
-    /// Target groups per service (discovery → hashing, health).
+    /// Target groups per service (discovery → hashing).
     case targets
-    /// Targets per collector per service (hashing → dispatch, health).
+    /// Distinct targets per service and failed sources (discovery → health).
+    case targetCounts = "targets.counts"
+    /// Targets per collector per service (hashing → dispatch).
     case assignment
+    /// The assignment without its target groups: counts, version, movement (hashing → health).
+    case assignmentSummary = "assignment.summary"
     /// Last delivery result per collector (dispatch → health).
     case dispatchResult = "dispatch.result"
     /// Summary of the whole daemon (health → supervisor, which logs it).
@@ -33,7 +37,9 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
-        case .nodes, .targets, .assignment, .dispatchResult, .status, .config, .children, .leader, .metrics:
+        case .nodes, .targets, .targetCounts, .assignment, .assignmentSummary, .dispatchResult, .status,
+            .config,
+            .children, .leader, .metrics:
             true
         case .hello, .shutdown, .reload, .ping, .pong: false
         }

@@ -21,7 +21,10 @@ struct StatusBuilderTests {
         b.nodes = NodesBody(services: [
             "node": [CollectorState(name: "a:1", address: "a", port: 1, healthy: healthy)]
         ])
-        b.targets = TargetsBody(services: ["node": [TargetGroup(targets: ["t:1", "t:2", "t:1"])]])
+        b.targetCounts = TargetCountsBody(
+            TargetsBody(services: [
+                "node": [TargetGroup(targets: ["t:1", "t:2"]), TargetGroup(targets: ["t:1"])]
+            ]))
         b.dispatch = DispatchResultBody(
             last: [
                 "node": [
@@ -65,7 +68,7 @@ struct StatusBeforeDiscoveryTests {
     @Test func notHealthyBeforeTheFirstDiscoveryRound() {
         var b = StatusBuilderTests().builder()
         b.nodes = nil
-        b.targets = nil
+        b.targetCounts = nil
         b.dispatch = nil
         let s = b.build()
         #expect(!s.healthy)

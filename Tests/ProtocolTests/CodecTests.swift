@@ -14,13 +14,14 @@ struct CodecTests {
         #expect(back.body == env.body)
     }
 
+    /// Header first, in the order of the design: the header is read without the body.
     @Test func theEnvelopeHasTheDesignedKeys() throws {
         let line = try BusCodec.encode(
             Envelope(type: .shutdown, from: .supervisor, seq: 1, body: ShutdownBody(reason: "x")))
         let text = String(decoding: line, as: UTF8.self)
         #expect(
             text
-                == "{\"body\":{\"reason\":\"x\"},\"from\":\"supervisor\",\"seq\":1,\"type\":\"shutdown\",\"v\":1}\n"
+                == "{\"v\":1,\"type\":\"shutdown\",\"from\":\"supervisor\",\"seq\":1,\"body\":{\"reason\":\"x\"}}\n"
         )
     }
 
