@@ -7,7 +7,7 @@ struct HeldDropStatusTests {
     @Test func aHeldRemovalIsAReasonOfItsService() {
         var b = StatusBuilderTests().builder()
         #expect(b.build().healthy)
-        b.targets?.held = [
+        b.targetCounts?.held = [
             HeldDrop(service: "node", previous: 40, removed: 30, maxDrop: 0.5, sinceMs: 0, untilMs: 120_000),
             HeldDrop(service: "gone", previous: 4, removed: 4, maxDrop: 0.5, sinceMs: 0, untilMs: 1_000),
         ]
