@@ -59,6 +59,8 @@ public actor DeliveryScheduler {
     private var resyncTimer: (at: ContinuousClock.Instant, task: Task<Void, Never>)?
     /// Collectors unhealthy in the last `nodes`, and the drains waiting for them.
     private var down = CollectorsDown()
+    /// Every collector the last `nodes` named, per service, healthy or not.
+    private var known: [String: [ExecutorCollector]] = [:]
     private var deferred: Set<Key> = []
     /// The sleeping task of every pending retry.
     private var retryTasks: [Key: Task<Void, Never>] = [:]
@@ -115,13 +117,11 @@ public actor DeliveryScheduler {
 
     /// Takes a new assignment: renders every collector's file and starts
     /// the deliveries whose content changed. Collectors that dropped out get
-    /// an empty list, and so does every `known` collector (per service:
-    /// configured and discovered, healthy or not) that has no share: a new
-    /// leader's first round covers the collectors an earlier leader may have
-    /// delivered to.
-    public func apply(
-        config: PromshardConfig, assignment: AssignmentBody, known: [String: [ExecutorCollector]] = [:]
-    ) {
+    /// an empty list, and so does every collector of the last ``observe(_:)``
+    /// (per service: configured and discovered, healthy or not) that has no
+    /// share: a new leader's first round covers the collectors an earlier
+    /// leader may have delivered to.
+    public func apply(config: PromshardConfig, assignment: AssignmentBody) {
         stateDir = config.stateDir
         assignmentVersion = assignment.version
         var fresh: [Key: Want] = [:]
@@ -140,12 +140,6 @@ public actor DeliveryScheduler {
                     content: content, sha: SHA256.hex(content),
                     collector: ExecutorCollector(name: c.name, address: c.address, port: c.port),
                     targetCount: c.targetCount, version: assignment.version, settings: settings)
-            }
-        }
-        for service in assignment.services where !(service.collectors.isEmpty && service.keptPrevious != nil)
-        {
-            guard let settings = config.services.first(where: { $0.name == service.service })?.dispatch else {
-                continue
             }
             for collector in known[service.service] ?? [] {
                 let key = Key(service: service.service, collector: collector.name)
@@ -324,8 +318,16 @@ public actor DeliveryScheduler {
 
     /// Takes the collectors' health (`nodes`). A drain waiting for a
     /// collector that is back is delivered at once, before hashing gives it
-    /// targets again.
-    public func observe(_ nodes: NodesBody) {
+    /// targets again. Returns whether the set of collectors changed (one
+    /// appeared or went), which calls for an ``apply(config:assignment:)``
+    /// round: health changes alone come with a new assignment.
+    @discardableResult
+    public func observe(_ nodes: NodesBody) -> Bool {
+        let now = nodes.services.mapValues { states in
+            states.map { ExecutorCollector(name: $0.name, address: $0.address, port: $0.port) }
+        }
+        let changed = now != known
+        known = now
         let back = down.update(nodes)
         for key in back.sorted() where deferred.contains(key) {
             deferred.remove(key)
@@ -338,6 +340,7 @@ public actor DeliveryScheduler {
         }
         pump()
         updateDeliveredVersion()
+        return changed
     }
 
     /// Stops a scheduler that is replaced (a leader term starts or ends):

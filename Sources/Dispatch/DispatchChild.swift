@@ -37,8 +37,6 @@ public enum DispatchChild {
         var config: PromshardConfig?
         var assignment: AssignmentBody?
         var nodes: NodesBody?
-        // Every collector discovery knows (healthy or not): those without a share are sent `[]`.
-        var known: [String: [ExecutorCollector]] = [:]
         /// A replaced scheduler cancels its retries; the new one knows which collectors are down.
         func replaceScheduler(term: Int) async {
             await scheduler.stop()
@@ -57,13 +55,8 @@ public enum DispatchChild {
                 case .nodes:
                     let body = try message.body(NodesBody.self)
                     nodes = body
-                    await scheduler.observe(body)
-                    let now = body.services.mapValues { states in
-                        states.map { ExecutorCollector(name: $0.name, address: $0.address, port: $0.port) }
-                    }
                     // Health changes come with a new assignment; only a new collector needs a round here.
-                    if now == known { continue }
-                    known = now
+                    guard await scheduler.observe(body) else { continue }
                 case .dispatchResult:
                     await scheduler.restore(try message.body(DispatchResultBody.self))
                     continue
@@ -94,7 +87,7 @@ public enum DispatchChild {
                 }
             }
             if dispatching, let config, let assignment {
-                await scheduler.apply(config: config, assignment: assignment, known: known)
+                await scheduler.apply(config: config, assignment: assignment)
             }
         }
         // Stopping: no delivery starts any more (retries and resyncs of the

@@ -90,16 +90,17 @@ struct DeliverySchedulerTests {
         let recorder = Recorder()
         let scheduler = DeliveryScheduler(
             runner: { _, request, _ in recorder.run(request) }, publish: { _ in })
-        let known = [
-            "node": ["a", "b", "dead"].map { ExecutorCollector(name: $0, address: "127.0.0.1", port: 1) }
-        ]
-        await scheduler.apply(
-            config: config(), assignment: assignment(1, ["a": ["t1"], "b": ["t2"]]), known: known)
+        await scheduler.observe(
+            NodesBody(services: [
+                "node": ["a", "b", "dead"].map {
+                    CollectorState(name: $0, address: "127.0.0.1", port: 1, healthy: $0 != "dead")
+                }
+            ]))
+        await scheduler.apply(config: config(), assignment: assignment(1, ["a": ["t1"], "b": ["t2"]]))
         #expect(await wait(recorder, calls: 3))
         #expect(recorder.snapshot().contains { $0.collector == "dead" && $0.content == "[]\n" })
         // Once drained it is left alone while nothing changes.
-        await scheduler.apply(
-            config: config(), assignment: assignment(2, ["a": ["t1"], "b": ["t2"]]), known: known)
+        await scheduler.apply(config: config(), assignment: assignment(2, ["a": ["t1"], "b": ["t2"]]))
         try await Task.sleep(for: .milliseconds(200))
         #expect(recorder.snapshot().count == 3)
     }
