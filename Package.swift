@@ -42,14 +42,18 @@ let package = Package(
         .target(
             name: "PromshardConfig", dependencies: ["CYAML", "PromshardProtocol"],
             path: "Sources/Config", swiftSettings: strict),
-        .target(name: "PromshardHashing", path: "Sources/Hashing", swiftSettings: strict),
+        .target(name: "PromshardHashingEngine", path: "Sources/HashingEngine", swiftSettings: strict),
 
         // MARK: I/O edges shared by the roles
         .target(name: "PromshardCurl", dependencies: ["CCurl"], path: "Sources/Curl", swiftSettings: strict),
         .target(
-            name: "PromshardBus",
+            name: "PromshardRuntime",
             dependencies: ["PromshardProtocol", .product(name: "Logging", package: "swift-log")],
-            path: "Sources/Bus", swiftSettings: strict),
+            path: "Sources/Runtime", swiftSettings: strict),
+        .target(
+            name: "PromshardSupervisorCore", dependencies: ["PromshardProtocol"],
+            path: "Sources/SupervisorCore",
+            swiftSettings: strict),
 
         .target(
             name: "PromshardMetrics",
@@ -61,7 +65,7 @@ let package = Package(
         .target(
             name: "PromshardConsul",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardBus",
+                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Consul", swiftSettings: strict),
@@ -77,32 +81,33 @@ let package = Package(
         .target(
             name: "PromshardDiscovery",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardBus", "PromshardConsul",
+                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardRuntime",
+                "PromshardConsul",
                 "PromshardMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Discovery", swiftSettings: strict),
         .target(
-            name: "PromshardHashingRole",
+            name: "PromshardHashing",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardHashing", "PromshardBus",
+                "PromshardProtocol", "PromshardConfig", "PromshardHashingEngine", "PromshardRuntime",
                 "PromshardMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Sources/HashingRole", swiftSettings: strict),
+            path: "Sources/Hashing", swiftSettings: strict),
         .target(
             name: "PromshardDispatch",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardHistory",
-                "PromshardMetrics",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardHistory",
+                "PromshardMetrics", "PromshardExecutorHost",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Dispatch", swiftSettings: strict),
         .target(
             name: "PromshardHealth",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardMetrics", "PromshardZabbix",
+                "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardMetrics",
+                "PromshardZabbix",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -112,8 +117,10 @@ let package = Package(
         .executableTarget(
             name: "promshard",
             dependencies: [
-                "PromshardProtocol", "PromshardConfig", "PromshardBus", "PromshardDiscovery",
-                "PromshardHashingRole", "PromshardDispatch", "PromshardHealth", "PromshardHistory",
+                "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardSupervisorCore",
+                "PromshardDiscovery",
+                "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth",
+                "PromshardHistory",
                 "PromshardConsul",
                 "PromshardMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -122,7 +129,14 @@ let package = Package(
             ],
             path: "Sources/Supervisor", swiftSettings: strict),
 
-        // MARK: Executor plugins (plugin protocol v1)
+        // MARK: Executors: the host that runs plugins (dispatch, `promshard check`), and the plugins (protocol v1)
+        .target(
+            name: "PromshardExecutorHost",
+            dependencies: [
+                "PromshardProtocol", "PromshardRuntime",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Sources/Executors/Host", swiftSettings: strict),
         .target(
             name: "PromshardExecutorKit", dependencies: ["PromshardProtocol"],
             path: "Sources/Executors/Kit", swiftSettings: strict),
@@ -141,7 +155,8 @@ let package = Package(
 
         // MARK: Benchmarks (build with -c release)
         .executableTarget(
-            name: "promshard-bench", dependencies: ["PromshardHashing", "PromshardProtocol", "PromshardTestSupport"],
+            name: "promshard-bench",
+            dependencies: ["PromshardHashingEngine", "PromshardProtocol", "PromshardTestSupport"],
             path: "Sources/Bench", swiftSettings: strict),
 
         // MARK: Tests
@@ -150,30 +165,35 @@ let package = Package(
             name: "ConsulSimulator",
             dependencies: ["PromshardTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/ConsulSimulator", swiftSettings: strict),
-        .testTarget(name: "ProtocolTests", dependencies: ["PromshardProtocol", "PromshardBus"]),
+        .testTarget(name: "ProtocolTests", dependencies: ["PromshardProtocol"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["PromshardRuntime", "PromshardProtocol"]),
+        .testTarget(
+            name: "SupervisorCoreTests", dependencies: ["PromshardSupervisorCore", "PromshardProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["PromshardConfig"]),
-        .testTarget(name: "HashingTests", dependencies: ["PromshardHashing"]),
+        .testTarget(name: "HashingEngineTests", dependencies: ["PromshardHashingEngine"]),
         .testTarget(
             name: "DiscoveryTests",
             dependencies: ["PromshardDiscovery", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(
             name: "DispatchTests",
             dependencies: [
-                "PromshardDispatch", "PromshardConfig", "PromshardProtocol", "PromshardHashingRole",
-                "PromshardTestSupport",
-            ],
+                "PromshardDispatch", "PromshardExecutorHost", "PromshardConfig", "PromshardProtocol",
+                "PromshardHashing", "PromshardTestSupport",
+            ]),
+        .testTarget(
+            name: "ExecutorHostTests", dependencies: ["PromshardExecutorHost", "PromshardProtocol"],
             exclude: ["Plugins"]),
         .testTarget(
-            name: "HashingRoleTests",
-            dependencies: ["PromshardHashingRole", "PromshardConfig", "PromshardProtocol"]),
+            name: "HashingTests",
+            dependencies: ["PromshardHashing", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(
             name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "HistoryTests", dependencies: ["PromshardHistory", "PromshardProtocol"]),
         .testTarget(
             name: "ExecutorIntegrationTests",
             dependencies: [
-                "PromshardDispatch", "PromshardProtocol", "PromshardTestSupport", "PromshardHistory",
-                "PromshardConfig",
+                "PromshardDispatch", "PromshardExecutorHost", "PromshardProtocol", "PromshardTestSupport",
+                "PromshardHistory", "PromshardConfig",
             ]),
         .testTarget(
             name: "ConsulTests",

@@ -12,7 +12,7 @@ packages="libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certific
 case "$what" in
   build) ;;
   demo) packages="$packages prometheus" ;;
-  test) packages="$packages prometheus python3 procps openssh-server openssh-client ansible-core sqlite3 curl zabbix-server-pgsql postgresql postgresql-client binutils lintian" ;;
+  test) packages="$packages prometheus python3 procps openssh-server openssh-client ansible-core sqlite3 curl zabbix-server-pgsql postgresql postgresql-client binutils lintian chromium prometheus-pushgateway wrk python3-pip python3-venv" ;;
   *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac
 

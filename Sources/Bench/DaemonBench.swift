@@ -1,5 +1,5 @@
 import Foundation
-import PromshardHashing
+import PromshardHashingEngine
 
 #if canImport(Glibc)
     import Glibc

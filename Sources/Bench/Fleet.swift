@@ -1,4 +1,4 @@
-import PromshardHashing
+import PromshardHashingEngine
 
 /// The synthetic inputs shared by every scheme: target addresses and collector names.
 enum Fleet {

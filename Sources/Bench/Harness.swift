@@ -1,4 +1,4 @@
-import PromshardHashing
+import PromshardHashingEngine
 
 /// One line of the benchmark: a scheme on one input size.
 struct BenchRow {

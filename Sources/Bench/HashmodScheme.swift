@@ -1,4 +1,4 @@
-import PromshardHashing
+import PromshardHashingEngine
 
 /// Prometheus's `hashmod` relabel action as used for sharding: collector k (in list order) keeps
 /// the targets whose `md5(__address__)` — last 8 bytes read big-endian — is k modulo N.

@@ -1,4 +1,4 @@
-import PromshardHashing
+import PromshardHashingEngine
 
 /// A Karger consistent-hash ring: every collector owns `virtualNodes × weight` points
 /// (`XXH64(name, seed: v)`); a target belongs to the first point clockwise from its hash, replicas

@@ -1,4 +1,4 @@
-import PromshardHashing
+import PromshardHashingEngine
 
 /// An assignment scheme compared by the benchmark: same inputs, same harness, same metrics.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import PromshardHashing
+import PromshardHashingEngine
 
 /// The sequence mode: the same random leaves and joins, step after step, for every scheme.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import PromshardHashing
+import PromshardHashingEngine
 
 // promshard-bench: compares assignment schemes on the same inputs (see docs/PERFORMANCE.md).
 

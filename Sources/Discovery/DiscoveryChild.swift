@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 import PromshardConsul
 import PromshardProtocol

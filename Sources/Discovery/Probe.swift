@@ -1,4 +1,4 @@
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 import PromshardCurl
 import PromshardMetrics

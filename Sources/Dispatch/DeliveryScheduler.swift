@@ -4,6 +4,7 @@ import PromshardConfig
 import PromshardHistory
 import PromshardMetrics
 import PromshardProtocol
+import PromshardExecutorHost
 
 #if canImport(Glibc)
     import Glibc

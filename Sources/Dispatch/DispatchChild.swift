@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 import PromshardProtocol
 import ServiceLifecycle
+import PromshardExecutorHost
 
 /// The dispatch child: config and assignment in, executor runs out,
 /// `dispatch.result` back.

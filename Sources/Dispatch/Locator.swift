@@ -1,5 +1,5 @@
 import Foundation
-import PromshardBus
+import PromshardRuntime
 
 #if canImport(Glibc)
     import Glibc

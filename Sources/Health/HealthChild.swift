@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 import PromshardMetrics
 import PromshardZabbix

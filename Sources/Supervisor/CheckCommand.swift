@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PromshardConfig
 import PromshardDispatch
+import PromshardExecutorHost
 
 /// `promshard check`: validate the config and exit 0, or print every error and exit 1.
 struct CheckCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PromshardBus
+import PromshardRuntime
 import PromshardProtocol
 
 #if canImport(Glibc)

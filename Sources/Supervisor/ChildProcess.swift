@@ -1,5 +1,5 @@
 import Foundation
-import PromshardBus
+import PromshardRuntime
 import PromshardProtocol
 
 #if canImport(Glibc)

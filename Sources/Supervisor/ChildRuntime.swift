@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import PromshardBus
+import PromshardRuntime
 import PromshardDiscovery
 import PromshardDispatch
-import PromshardHashingRole
+import PromshardHashing
 import PromshardHealth
 import PromshardMetrics
 import PromshardProtocol

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 
 /// Logging options shared by `run` and `child`.

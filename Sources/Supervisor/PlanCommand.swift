@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 import PromshardDiscovery
-import PromshardHashingRole
+import PromshardHashing
 import PromshardProtocol
 
 /// `promshard plan`: one discovery round (health probes included) and the

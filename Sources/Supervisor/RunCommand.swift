@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PromshardBus
+import PromshardRuntime
 import PromshardConfig
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import PromshardBus
+import PromshardRuntime
+import PromshardSupervisorCore
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol

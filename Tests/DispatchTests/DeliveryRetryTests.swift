@@ -4,6 +4,7 @@ import PromshardDispatch
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
+import PromshardExecutorHost
 
 /// Retries, supersession, concurrency and resync of the scheduler, with a
 /// scripted executor in place of a real plugin.

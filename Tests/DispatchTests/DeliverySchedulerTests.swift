@@ -4,6 +4,7 @@ import PromshardDispatch
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
+import PromshardExecutorHost
 
 /// The scheduler with a recording executor in place of a real plugin
 /// (the real executors are run by the executor and process tests).

@@ -3,6 +3,7 @@ import PromshardDispatch
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
+import PromshardExecutorHost
 
 /// plugins/examples/copy-and-reload.sh, the shell executor of docs/PLUGINS.md,
 /// run through ExecutorRunner like any plugin.

@@ -3,6 +3,7 @@ import PromshardConfig
 import PromshardDispatch
 import PromshardHistory
 import PromshardProtocol
+import PromshardExecutorHost
 
 /// A DeliveryScheduler wired like the dispatch child (real ExecutorRunner,
 /// a HistoryRecorder), recording every published result in order.

@@ -3,6 +3,7 @@ import PromshardDispatch
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
+import PromshardExecutorHost
 
 #if canImport(Glibc)
     import Glibc

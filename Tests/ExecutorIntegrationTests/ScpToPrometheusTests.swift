@@ -3,6 +3,7 @@ import PromshardDispatch
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
+import PromshardExecutorHost
 
 /// The scp executor against a real Prometheus: the file_sd file arrives over
 /// a real sshd, the reload POST hits Prometheus' lifecycle endpoint, and
