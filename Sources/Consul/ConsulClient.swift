@@ -1,6 +1,6 @@
-import PromshardRuntime
 import PromshardConfig
 import PromshardCurl
+import PromshardRuntime
 
 /// A minimal client of Consul's HTTP API over libcurl.
 ///

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import PromshardRuntime
 import PromshardConfig
 import PromshardConsul
 import PromshardProtocol
+import PromshardRuntime
 import ServiceLifecycle
 
 #if canImport(Glibc)

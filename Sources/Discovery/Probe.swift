@@ -1,8 +1,8 @@
-import PromshardRuntime
 import PromshardConfig
 import PromshardCurl
 import PromshardMetrics
 import PromshardProtocol
+import PromshardRuntime
 
 /// One HTTP health probe of a collector: GET `health_check.path`, healthy on 2xx.
 public enum Probe {

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import PromshardConfig
+import PromshardExecutorHost
 import PromshardHistory
 import PromshardMetrics
 import PromshardProtocol
-import PromshardExecutorHost
 
 #if canImport(Glibc)
     import Glibc

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
-import PromshardRuntime
 import PromshardConfig
-import PromshardProtocol
-import ServiceLifecycle
 import PromshardExecutorHost
+import PromshardProtocol
+import PromshardRuntime
+import ServiceLifecycle
 
 /// The dispatch child: config and assignment in, executor runs out,
 /// `dispatch.result` back.

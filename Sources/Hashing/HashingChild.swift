@@ -1,8 +1,8 @@
 import Logging
-import PromshardRuntime
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import PromshardRuntime
 import ServiceLifecycle
 
 /// The hashing child: config, nodes and targets in; `assignment` out.

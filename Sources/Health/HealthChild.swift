@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
-import PromshardRuntime
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import PromshardRuntime
 import ServiceLifecycle
 
 /// The health child: listens to everything, publishes a `status` summary

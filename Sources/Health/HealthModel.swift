@@ -1,7 +1,7 @@
-import PromshardRuntime
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import PromshardRuntime
 
 /// Everything the health child knows, and what it answers from it. Pure:
 /// the bus loop feeds it, the HTTP endpoints and the heartbeat read it.

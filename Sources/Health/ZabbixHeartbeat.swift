@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import PromshardRuntime
 import PromshardConfig
 import PromshardMetrics
+import PromshardRuntime
 import PromshardZabbix
 
 /// Sends the heartbeat every `interval` while the health child runs. The

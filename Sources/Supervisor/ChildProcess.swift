@@ -1,6 +1,6 @@
 import Foundation
-import PromshardRuntime
 import PromshardProtocol
+import PromshardRuntime
 
 #if canImport(Glibc)
     import Glibc

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
-import PromshardRuntime
 import PromshardDiscovery
 import PromshardDispatch
 import PromshardHashing
 import PromshardHealth
 import PromshardMetrics
 import PromshardProtocol
+import PromshardRuntime
 import ServiceLifecycle
 
 #if canImport(Glibc)

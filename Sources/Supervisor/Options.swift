@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PromshardRuntime
 import PromshardConfig
+import PromshardRuntime
 
 /// Logging options shared by `run` and `child`.
 struct LogOptions: ParsableArguments {

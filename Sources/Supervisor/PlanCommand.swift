@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
-import PromshardRuntime
 import PromshardConfig
 import PromshardDiscovery
 import PromshardHashing
 import PromshardProtocol
+import PromshardRuntime
 
 /// `promshard plan`: one discovery round (health probes included) and the
 /// assignment it would make, as JSON, without dispatching anything. The

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import PromshardRuntime
 import PromshardConfig
+import PromshardRuntime
 
 #if canImport(Glibc)
     import Glibc

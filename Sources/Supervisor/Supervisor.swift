@@ -1,10 +1,10 @@
 import Foundation
 import Logging
-import PromshardRuntime
-import PromshardSupervisorCore
 import PromshardConfig
 import PromshardMetrics
 import PromshardProtocol
+import PromshardRuntime
+import PromshardSupervisorCore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,10 +1,10 @@
 import Foundation
 import PromshardConfig
 import PromshardDispatch
+import PromshardExecutorHost
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
-import PromshardExecutorHost
 
 /// Retries, supersession, concurrency and resync of the scheduler, with a
 /// scripted executor in place of a real plugin.

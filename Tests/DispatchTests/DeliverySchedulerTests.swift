@@ -1,10 +1,10 @@
 import Foundation
 import PromshardConfig
 import PromshardDispatch
+import PromshardExecutorHost
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
-import PromshardExecutorHost
 
 /// The scheduler with a recording executor in place of a real plugin
 /// (the real executors are run by the executor and process tests).

@@ -1,9 +1,9 @@
 import Foundation
 import PromshardDispatch
+import PromshardExecutorHost
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
-import PromshardExecutorHost
 
 /// plugins/examples/copy-and-reload.sh, the shell executor of docs/PLUGINS.md,
 /// run through ExecutorRunner like any plugin.

@@ -1,9 +1,9 @@
 import Foundation
 import PromshardConfig
 import PromshardDispatch
+import PromshardExecutorHost
 import PromshardHistory
 import PromshardProtocol
-import PromshardExecutorHost
 
 /// A DeliveryScheduler wired like the dispatch child (real ExecutorRunner,
 /// a HistoryRecorder), recording every published result in order.

@@ -1,9 +1,9 @@
 import Foundation
 import PromshardDispatch
+import PromshardExecutorHost
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
-import PromshardExecutorHost
 
 #if canImport(Glibc)
     import Glibc

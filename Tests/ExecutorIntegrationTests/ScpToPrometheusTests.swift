@@ -1,9 +1,9 @@
 import Foundation
 import PromshardDispatch
+import PromshardExecutorHost
 import PromshardProtocol
 import PromshardTestSupport
 import Testing
-import PromshardExecutorHost
 
 /// The scp executor against a real Prometheus: the file_sd file arrives over
 /// a real sshd, the reload POST hits Prometheus' lifecycle endpoint, and

@@ -1,6 +1,6 @@
 import Foundation
-import PromshardRuntime
 import PromshardProtocol
+import PromshardRuntime
 
 /// Runs executor plugins (protocol v1) under a deadline, one process group
 /// per run, and turns whatever happened into an ``ExecutorOutcome``.
