@@ -45,6 +45,7 @@ let package = Package(
         .target(name: "PromshardHashingEngine", path: "Sources/HashingEngine", swiftSettings: strict),
 
         // MARK: I/O edges shared by the roles
+        .target(name: "PromshardSpawn", path: "Sources/Spawn", swiftSettings: strict),
         .target(name: "PromshardCurl", dependencies: ["CCurl"], path: "Sources/Curl", swiftSettings: strict),
         .target(
             name: "PromshardRuntime",
@@ -118,7 +119,7 @@ let package = Package(
             name: "promshard",
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardSupervisorCore",
-                "PromshardDiscovery",
+                "PromshardSpawn", "PromshardDiscovery",
                 "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth",
                 "PromshardHistory",
                 "PromshardConsul",
@@ -138,7 +139,7 @@ let package = Package(
             ],
             path: "Sources/Executors/Host", swiftSettings: strict),
         .target(
-            name: "PromshardExecutorKit", dependencies: ["PromshardProtocol"],
+            name: "PromshardExecutorKit", dependencies: ["PromshardProtocol", "PromshardSpawn"],
             path: "Sources/Executors/Kit", swiftSettings: strict),
         .executableTarget(
             name: "promshard-exec-file",
@@ -166,6 +167,7 @@ let package = Package(
             dependencies: ["PromshardTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/ConsulSimulator", swiftSettings: strict),
         .testTarget(name: "ProtocolTests", dependencies: ["PromshardProtocol"]),
+        .testTarget(name: "SpawnTests", dependencies: ["PromshardSpawn"]),
         .testTarget(name: "RuntimeTests", dependencies: ["PromshardRuntime", "PromshardProtocol"]),
         .testTarget(
             name: "SupervisorCoreTests", dependencies: ["PromshardSupervisorCore", "PromshardProtocol"]),
@@ -178,7 +180,7 @@ let package = Package(
             name: "DispatchTests",
             dependencies: [
                 "PromshardDispatch", "PromshardExecutorHost", "PromshardConfig", "PromshardProtocol",
-                "PromshardHashing", "PromshardTestSupport",
+                "PromshardHashing", "PromshardHistory", "PromshardTestSupport",
             ]),
         .testTarget(
             name: "ExecutorHostTests", dependencies: ["PromshardExecutorHost", "PromshardProtocol"],
@@ -193,7 +195,7 @@ let package = Package(
             name: "ExecutorIntegrationTests",
             dependencies: [
                 "PromshardDispatch", "PromshardExecutorHost", "PromshardProtocol", "PromshardTestSupport",
-                "PromshardHistory", "PromshardConfig",
+                "PromshardHistory", "PromshardConfig", "PromshardSpawn",
             ]),
         .testTarget(
             name: "ConsulTests",

@@ -249,7 +249,7 @@ public actor DeliveryScheduler {
         // `[]` to a collector known to be down failing is expected: not an alarm, not a failed delivery.
         let deferredDrain = current && want.drain && Self.isRetried(outcome.status) && down.contains(key)
         if !deferredDrain { records[key] = record }
-        history(HistoryEntry(record: record, executor: want.settings.executor))
+        history(HistoryEntry(record: record, executor: want.settings.executor, deferred: deferredDrain))
         var metadata: Logger.Metadata = [
             "service": "\(key.service)", "collector": "\(key.collector)",
             "status": "\(outcome.status.rawValue)",

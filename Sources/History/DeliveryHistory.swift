@@ -122,6 +122,9 @@ public final class DeliveryHistory: Sendable {
         if let status = query.status {
             request = request.filter(HistoryEntry.CodingKeys.status == status.rawValue)
         }
+        if let deferred = query.deferred {
+            request = request.filter(HistoryEntry.CodingKeys.deferred == deferred)
+        }
         request = request.order(HistoryEntry.CodingKeys.startedMs.desc, HistoryEntry.CodingKeys.id.desc)
             .limit(max(0, query.limit))
         do {

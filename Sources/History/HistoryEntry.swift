@@ -28,12 +28,16 @@ public struct HistoryEntry: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var assignmentVersion: Int64
     /// Targets in the delivered file.
     public var targetCount: Int
+    /// The attempt was `[]` to a collector known to be down: an expected part
+    /// of a failover, retried quietly until the collector is back. Its
+    /// `status` is what the executor answered (usually `failed`).
+    public var deferred: Bool
 
     /// Name of the table.
     public static let databaseTableName = "delivery_attempt"
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, service, collector, executor, status, attempt, sha256, message
+        case id, service, collector, executor, status, attempt, sha256, message, deferred
         case startedMs = "started_ms"
         case durationMs = "duration_ms"
         case stderrTail = "stderr_tail"
@@ -44,7 +48,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable, FetchableRecord, Persi
     public init(
         id: Int64? = nil, service: String, collector: String, executor: String, status: DeliveryStatus,
         attempt: Int, startedMs: Int64, durationMs: Int64, sha256: String, message: String,
-        stderrTail: String? = nil, assignmentVersion: Int64, targetCount: Int
+        stderrTail: String? = nil, assignmentVersion: Int64, targetCount: Int, deferred: Bool = false
     ) {
         self.id = id
         self.service = service
@@ -59,16 +63,17 @@ public struct HistoryEntry: Codable, Sendable, Equatable, FetchableRecord, Persi
         self.stderrTail = stderrTail
         self.assignmentVersion = assignmentVersion
         self.targetCount = targetCount
+        self.deferred = deferred
     }
 
     /// The row for a finished attempt, as the dispatch child records it.
-    public init(record: DeliveryRecord, executor: String) {
+    public init(record: DeliveryRecord, executor: String, deferred: Bool = false) {
         self.init(
             service: record.service, collector: record.collector, executor: executor, status: record.status,
             attempt: record.attempt, startedMs: record.startedMs, durationMs: record.durationMs,
             sha256: record.sha256, message: record.message, stderrTail: record.stderrTail,
             assignmentVersion: Int64(truncatingIfNeeded: record.assignmentVersion),
-            targetCount: record.targetCount)
+            targetCount: record.targetCount, deferred: deferred)
     }
 
     /// Picks up the row id after an insert.

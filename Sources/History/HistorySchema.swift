@@ -31,6 +31,11 @@ enum HistorySchema {
             try db.create(
                 index: "delivery_attempt_status", on: "delivery_attempt", columns: ["status", "started_ms"])
         }
+        migrator.registerMigration("v2: delivery_attempt.deferred") { db in
+            try db.alter(table: HistoryEntry.databaseTableName) { t in
+                t.add(column: "deferred", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

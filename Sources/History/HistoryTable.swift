@@ -40,7 +40,8 @@ public enum HistoryTable {
     static func cells(_ entry: HistoryEntry) -> [String] {
         let message = entry.message.split(whereSeparator: \.isNewline).joined(separator: " ")
         return [
-            timestamp(entry.startedMs), entry.service, entry.collector, entry.executor, entry.status.rawValue,
+            timestamp(entry.startedMs), entry.service, entry.collector, entry.executor,
+            entry.deferred ? "deferred" : entry.status.rawValue,
             String(entry.attempt), duration(entry.durationMs), String(entry.assignmentVersion),
             String(entry.sha256.prefix(12)),
             message.count > messageWidth ? String(message.prefix(messageWidth - 1)) + "…" : message,

@@ -1,6 +1,7 @@
 import Foundation
 import PromshardProtocol
 import PromshardRuntime
+import PromshardSpawn
 
 #if canImport(Glibc)
     import Glibc
@@ -9,8 +10,9 @@ import PromshardRuntime
 /// A running child: the same binary re-executed as `promshard child <role>`,
 /// connected to the supervisor by a socketpair whose child end is fd 3.
 ///
-/// Children are spawned with `posix_spawn` rather than swift-subprocess
-/// because the bus socket must be inherited as an extra descriptor.
+/// Children are spawned with ``Spawn`` (posix_spawn) rather than
+/// swift-subprocess because the bus socket must be inherited as an extra
+/// descriptor.
 struct ChildProcess {
     let role: Role
     let pid: pid_t
@@ -32,46 +34,21 @@ struct ChildProcess {
             childEnd.closeDescriptor()
         }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, movedFD, childBusFD)
-
-        // The supervisor ignores some signals to watch them: give children defaults back.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] {
-            sigaddset(&defaults, sig)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        // Each child leads its own process group: a terminal's Ctrl-C or `timeout`
-        // signal the supervisor's group only, and the supervisor stops the children in order.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
-
         let arguments = [executable, "child", role.rawValue] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment[ChildBus.fdEnvironment] = String(childBusFD)
         // systemd talks to the supervisor only (NotifyAccess=main).
         for key in SystemdNotifier.environmentKeys { environment[key] = nil }
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else {
+        // Each child leads its own process group: a terminal's Ctrl-C or `timeout`
+        // signal the supervisor's group only, and the supervisor stops the children in order.
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                arguments, environment: environment, files: [.dup2(from: movedFD, to: childBusFD)],
+                newProcessGroup: true)
+        } catch {
             parentEnd.close()
-            throw BusError.system("posix_spawn \(executable)", rc)
+            throw error
         }
         return ChildProcess(role: role, pid: pid, socket: parentEnd, started: .now)
     }

@@ -21,7 +21,9 @@ struct HistoryCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "Only this status: \(DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+        help:
+            "Only this status: \(Self.statuses.joined(separator: ", ")). `deferred` is `[]` to a collector known to be down, retried quietly; the other statuses leave those out."
+    )
     var status: String?
 
     @Option(name: .long, help: "At most this many rows (the newest).")
@@ -30,11 +32,15 @@ struct HistoryCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a JSON array instead of a table.")
     var json = false
 
+    /// The `--status` pseudo-status of deferred drains.
+    static let deferred = "deferred"
+    /// What `--status` accepts.
+    static let statuses = DeliveryStatus.allCases.map(\.rawValue) + [deferred]
+
     func validate() throws {
-        if let status, DeliveryStatus(rawValue: status) == nil {
+        if let status, !Self.statuses.contains(status) {
             throw ValidationError(
-                "unknown status \"\(status)\" (one of \(DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", ")))"
-            )
+                "unknown status \"\(status)\" (one of \(Self.statuses.joined(separator: ", ")))")
         }
         if limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
     }
@@ -44,7 +50,7 @@ struct HistoryCommand: AsyncParsableCommand {
         let path = DeliveryHistory.path(stateDir: config.stateDir)
         let query = HistoryQuery(
             service: service, collector: collector, status: status.flatMap(DeliveryStatus.init(rawValue:)),
-            limit: limit)
+            deferred: status.map { $0 == Self.deferred }, limit: limit)
         let entries: [HistoryEntry]
         do {
             guard let history = try DeliveryHistory.openForReading(path: path) else {

@@ -119,7 +119,7 @@ struct DeliverySchedulerTests {
         recorder.fail("b", false)
         // b is back with exactly its old share: its file was overwritten by the drain, so it must be sent again.
         await scheduler.apply(config: config(), assignment: assignment(3, ["a": ["t1"], "b": ["t2"]]))
-        let redelivered = await eventuallyTrue {
+        let redelivered = await eventually {
             recorder.snapshot().dropFirst(4).contains { $0.collector == "b" && $0.content.contains("t2") }
         }
         #expect(redelivered)
@@ -144,9 +144,5 @@ struct DeliverySchedulerTests {
         #expect(record?.status == .failed)
         #expect(record?.message == "reload refused")
         #expect(results != nil && results?.deliveredVersion == nil)
-    }
-
-    func eventuallyTrue(_ condition: () -> Bool) async -> Bool {
-        await eventually(timeout: .seconds(5), every: .milliseconds(50), condition)
     }
 }

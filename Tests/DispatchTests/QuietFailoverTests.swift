@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import PromshardConfig
 import PromshardDispatch
+import PromshardHistory
 import PromshardProtocol
+import PromshardTestSupport
 import Testing
 
 /// Expected failovers are not alarms: `[]` to a collector known to be down
@@ -61,6 +63,14 @@ struct QuietFailoverTests {
         }
     }
 
+    /// The history rows the scheduler writes.
+    final class HistoryLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var rows: [HistoryEntry] = []
+        func note(_ entry: HistoryEntry) { lock.withLock { rows.append(entry) } }
+        var entries: [HistoryEntry] { lock.withLock { rows } }
+    }
+
     let dir = NSTemporaryDirectory() + "/promshard-failover-\(UUID().uuidString)"
 
     func config(retries: Int, backoff: Duration) -> PromshardConfig {
@@ -82,17 +92,16 @@ struct QuietFailoverTests {
         ])
     }
 
-    func scheduler(_ script: Script, _ log: LogCapture, _ published: Published) -> DeliveryScheduler {
+    func scheduler(
+        _ script: Script, _ log: LogCapture, _ published: Published, history: HistoryLog? = nil
+    ) -> DeliveryScheduler {
         DeliveryScheduler(
             runner: { _, request, _ in await script.run(request) }, publish: { published.add($0) },
-            logger: log.logger)
+            history: { history?.note($0) }, logger: log.logger)
     }
 
-    /// The scripted executor and polling of the retry tests.
+    /// The scripted executor of the retry tests.
     let retryTests = DeliveryRetryTests()
-    func eventually(_ condition: () -> Bool) async -> Bool {
-        await retryTests.eventually(.seconds(10), condition)
-    }
 
     /// Delivers a and b, then b goes down and leaves the assignment, and `[]` to it fails.
     func failover(_ s: DeliveryScheduler, _ script: Script, retries: Int, backoff: Duration, bDown: Bool)
@@ -110,8 +119,8 @@ struct QuietFailoverTests {
 
     @Test func drainToADownCollectorIsRetriedQuietlyPastTheRetryLimit() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (script, log, published) = (Script(), LogCapture(), Published())
-        let s = scheduler(script, log, published)
+        let (script, log, published, history) = (Script(), LogCapture(), Published(), HistoryLog())
+        let s = scheduler(script, log, published, history: history)
         #expect(await failover(s, script, retries: 0, backoff: .milliseconds(10), bDown: true))
         // retries: 0 allows a single attempt; a deferred drain keeps trying while b is down.
         #expect(
@@ -122,6 +131,10 @@ struct QuietFailoverTests {
         // Never published as a failed delivery (health counts those as deliveries_failed).
         #expect(published.records("b").allSatisfy { $0.status == .ok })
         #expect(published.records("b").last?.targetCount == 1, "the last record is still b's delivery of t2")
+        // The history keeps every attempt, the drain's marked deferred (not a failed delivery).
+        let drains = history.entries.filter { $0.collector == "b" && $0.targetCount == 0 }
+        #expect(drains.count >= 3 && drains.allSatisfy { $0.deferred && $0.status == .failed })
+        #expect(history.entries.filter { $0.deferred }.allSatisfy { $0.collector == "b" })
         // The drain waiting for b does not hold the delivered version back.
         #expect(await eventually { published.all.last?.deliveredVersion == 2 })
         await s.stop()

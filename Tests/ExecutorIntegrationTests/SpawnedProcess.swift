@@ -1,10 +1,11 @@
 import Foundation
+import PromshardSpawn
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A long-running helper (sshd) started with `posix_spawn`, output to a log
+/// A long-running helper (sshd) started with ``Spawn`` (posix_spawn), output to a log
 /// file, stopped and reaped by ``stop()``.
 ///
 /// Not Foundation's `Process`: it watches its children through a socket the
@@ -17,30 +18,12 @@ final class SpawnedProcess: @unchecked Sendable {
 
     init(_ argv: [String], log: String) throws {
         logPath = log
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let arguments = argv.map { strdup($0) } + [nil]
-        defer { for argument in arguments { free(argument) } }
-        var child = pid_t()
-        let rc = posix_spawn(&child, argv[0], &actions, &attributes, arguments, environ)
-        guard rc == 0 else {
-            throw SpawnError(message: "cannot start \(argv[0]): \(String(cString: strerror(rc)))")
-        }
-        pid = child
+        pid = try Spawn.start(
+            argv,
+            files: [
+                .open(fd: 0, path: "/dev/null", flags: O_RDONLY),
+                .open(fd: 1, path: log, flags: O_WRONLY | O_CREAT | O_TRUNC), .dup2(from: 1, to: 2),
+            ])
     }
 
     /// What it wrote so far.
@@ -57,9 +40,4 @@ final class SpawnedProcess: @unchecked Sendable {
         kill(pid, SIGKILL)
         _ = waitpid(pid, &status, 0)
     }
-}
-
-struct SpawnError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

@@ -38,6 +38,60 @@ struct DeliveryHistoryTests {
         #expect(try history.entries(HistoryQuery(limit: 2)).map(\.startedMs) == [4_000, 3_000])
     }
 
+    @Test func deferredDrainsAreKeptApartFromFailures() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let history = try DeliveryHistory(path: "\(dir)/history.sqlite")
+        try history.append([
+            Support.entry(
+                collector: "a:1", status: .failed, startedMs: 1, message: "connection refused", deferred: true
+            ),
+            Support.entry(collector: "b:1", status: .failed, startedMs: 2, message: "reload refused"),
+        ])
+        #expect(
+            try history.entries(HistoryQuery(status: .failed, deferred: false)).map(\.collector) == ["b:1"])
+        #expect(try history.entries(HistoryQuery(deferred: true)).map(\.collector) == ["a:1"])
+        #expect(try history.entries(HistoryQuery()).count == 2)
+        let rows = try history.entries(HistoryQuery())
+        let table = HistoryTable.text(rows)
+        #expect(
+            table.contains("a:1")
+                && table.split(separator: "\n").contains { $0.contains("a:1") && $0.contains("deferred") })
+        #expect(!table.split(separator: "\n").contains { $0.contains("b:1") && $0.contains("deferred") })
+    }
+
+    @Test func aVersionOneDatabaseGainsTheDeferredColumn() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/history.sqlite"
+        // The v1 schema as released, with one row, written by the sqlite3 shell.
+        let v1 = """
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('v1: delivery_attempt');
+            CREATE TABLE delivery_attempt (id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL,
+              collector TEXT NOT NULL, executor TEXT NOT NULL, status TEXT NOT NULL, attempt INTEGER NOT NULL,
+              started_ms INTEGER NOT NULL, duration_ms INTEGER NOT NULL, sha256 TEXT NOT NULL,
+              message TEXT NOT NULL, stderr_tail TEXT, assignment_version INTEGER NOT NULL,
+              target_count INTEGER NOT NULL);
+            INSERT INTO delivery_attempt (service, collector, executor, status, attempt, started_ms, duration_ms,
+              sha256, message, assignment_version, target_count)
+              VALUES ('node', 'old:1', 'file', 'failed', 1, 5, 1, 'ab', 'old row', 1, 1);
+            """
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: try Support.sqlite3())
+        shell.arguments = [path, v1]
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+
+        let history = try DeliveryHistory(path: path)
+        let old = try history.entries(HistoryQuery())
+        #expect(old.map(\.collector) == ["old:1"])
+        #expect(old.first?.deferred == false)
+        try history.append([Support.entry(collector: "new:1", status: .failed, startedMs: 6, deferred: true)])
+        #expect(try history.entries(HistoryQuery(deferred: true)).map(\.collector) == ["new:1"])
+    }
+
     @Test func survivesReopeningAndKeepsOnlyTheNewestRows() throws {
         let dir = Support.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

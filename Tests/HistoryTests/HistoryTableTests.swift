@@ -64,6 +64,7 @@ struct HistoryTableTests {
         #expect(row["stderr_tail"] as? String == "stderr of 127.0.0.1:9090\n")
         #expect(row["assignment_version"] as? Int == 3)
         #expect(row["target_count"] as? Int == 10)
+        #expect(row["deferred"] as? Bool == false)
         #expect(HistoryTable.json([]) == "[\n\n]\n" || HistoryTable.json([]) == "[]\n")
     }
 }

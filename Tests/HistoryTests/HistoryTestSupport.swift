@@ -14,14 +14,15 @@ enum HistoryTestSupport {
     /// An attempt with the given fields and plausible others.
     static func entry(
         service: String = "node", collector: String = "127.0.0.1:9090", status: DeliveryStatus = .ok,
-        attempt: Int = 1, startedMs: Int64, message: String = "ok", executor: String = "file"
+        attempt: Int = 1, startedMs: Int64, message: String = "ok", executor: String = "file",
+        deferred: Bool = false
     ) -> HistoryEntry {
         HistoryEntry(
             service: service, collector: collector, executor: executor, status: status, attempt: attempt,
             startedMs: startedMs, durationMs: 42, sha256: String(repeating: "ab", count: 32),
             message: message,
             stderrTail: status == .ok ? nil : "stderr of \(collector)\n", assignmentVersion: 3,
-            targetCount: 10)
+            targetCount: 10, deferred: deferred)
     }
 
     /// sqlite3 (Debian package sqlite3), or a clear failure.

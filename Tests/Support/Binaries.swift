@@ -82,9 +82,11 @@ public func freePort() -> Int {
     return Int(UInt16(bigEndian: addr.sin_port))
 }
 
-/// Polls `condition` every `every` until it holds or `timeout` passes.
+/// Polls `condition` every `every` until it holds or `timeout` passes: the
+/// one polling helper of the test suites. The default timeout is generous
+/// because the suites run on busy 2-core CI machines.
 public func eventually(
-    timeout: Duration, every: Duration = .milliseconds(100), _ condition: () throws -> Bool
+    timeout: Duration = .seconds(10), every: Duration = .milliseconds(20), _ condition: () throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

@@ -1,3 +1,5 @@
+import PromshardSpawn
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -20,13 +22,7 @@ public enum CommandRunner {
         _ argv: [String], environment: [String: String]? = nil, timeout: Duration,
         killGrace: Duration = .seconds(1)
     ) throws(CommandError) -> CommandResult {
-        guard let program = argv.first, !program.isEmpty else {
-            throw CommandError(program: "", message: "empty command")
-        }
-        if let bad = argv.first(where: { $0.utf8.contains(0) }) {
-            throw CommandError(
-                program: program, message: "argument contains a NUL byte: \(bad.debugDescription)")
-        }
+        let program = argv.first ?? ""
         let clock = ContinuousClock()
         let started = clock.now
 
@@ -41,44 +37,28 @@ public enum CommandRunner {
         // Executors are single-threaded: no spawn can race between pipe() and FD_CLOEXEC.
         for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let arguments = argv.map { strdup($0) } + [nil]
-        defer { for argument in arguments { free(argument) } }
-        let environmentStrings = environment.map { env in
-            env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        }
-        defer { for string in environmentStrings ?? [] { free(string) } }
-
-        var pid = pid_t()
-        let rc: Int32
-        if let environmentStrings {
-            rc = posix_spawnp(&pid, program, &actions, &attributes, arguments, environmentStrings)
-        } else {
-            rc = posix_spawnp(&pid, program, &actions, &attributes, arguments, environ)
+        let spawned: Result<pid_t, SpawnError>
+        do throws(SpawnError) {
+            spawned = .success(
+                try Spawn.start(
+                    argv, environment: environment,
+                    files: [
+                        .open(fd: 0, path: "/dev/null", flags: O_RDONLY), .dup2(from: out[1], to: 1),
+                        .dup2(from: err[1], to: 2),
+                    ], searchPath: true))
+        } catch {
+            spawned = .failure(error)
         }
         close(out[1])
         close(err[1])
-        guard rc == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let error):
             close(out[0])
             close(err[0])
-            throw CommandError(program: program, errno: rc, "start")
+            if let code = error.code { throw CommandError(program: program, errno: code, "start") }
+            throw CommandError(program: program, message: error.reason)
         }
 
         var stdout = TailBuffer(limit: outputTailBytes)
