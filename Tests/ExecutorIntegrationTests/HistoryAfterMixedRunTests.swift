@@ -39,7 +39,7 @@ struct HistoryAfterMixedRunTests {
         let stateDir = dir.file("var")
         let harness = SchedulerHarness(historyPath: DeliveryHistory.path(stateDir: stateDir))
         let settings = DispatchSettings(
-            executor: dir.file("mixed.sh"), dest: dir.file("sd/{port}.json"), timeout: .seconds(3),
+            executor: dir.file("mixed.sh"), dest: dir.file("sd/{port}.json"), timeout: .seconds(5),
             killGrace: .milliseconds(200), retries: 1, retryBackoff: .milliseconds(100), resync: .zero)
         let ports = [1001, 1002, 1003, 1004, 1005, 1006]
         await harness.scheduler.apply(
@@ -78,7 +78,7 @@ struct HistoryAfterMixedRunTests {
         let failed = rows.first { $0.collector == "127.0.0.1:1002" }
         #expect(failed?.message == "reload refused")
         #expect(failed?.stderrTail == "reload refused\n")
-        #expect(rows.first { $0.status == .timeout }?.message.hasPrefix("deadline 3s exceeded") == true)
+        #expect(rows.first { $0.status == .timeout }?.message.hasPrefix("deadline 5s exceeded") == true)
         // Newest first.
         #expect(rows.map(\.startedMs) == rows.map(\.startedMs).sorted(by: >))
 
