@@ -3,6 +3,10 @@ import Foundation
 import PromshardTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `consul.config_key` with the real daemon: the services come from the
 /// simulated Consul's KV, an invalid value is refused and said on /metrics,
 /// a fixed one is applied.
@@ -26,15 +30,14 @@ import Testing
             try await Fleet.with(collectors: 2, targets: 20) { fleet in
                 let http = freePort()
                 let httpLine = "http: { listen: 127.0.0.1:\(http) }\n"
-                try fleet.dir.write(
-                    "promshard.yaml",
-                    """
+                let localFile = """
                     state_dir: ./var
                     supervisor: { stop_grace: 3s, backoff_initial: 200ms, backoff_max: 1s }
                     consul: { address: "http://127.0.0.1:\(sim.port)", wait: 30s, config_key: \(Self.key) }
                     services: []
                     \(httpLine)
-                    """)
+                    """
+                try fleet.dir.write("promshard.yaml", localFile)
                 try fleet.start()
                 let log = { fleet.daemon?.log ?? "" }
                 let up = await eventually(timeout: .seconds(20)) {
@@ -85,10 +88,30 @@ import Testing
                     value("promshard_config_last_reload_successful", in: metrics(http)) == "1"
                         && fleet.covered(by: ports, targets: more + [extra])
                 }
-                #expect(applied, "metrics:\n\(metrics(http))\ndelivered: \(fleet.delivered())\nlog:\n\(log())")
+                #expect(
+                    applied, "metrics:\n\(metrics(http))\ndelivered: \(fleet.delivered())\nlog:\n\(log())")
                 let stamp = value("promshard_config_last_reload_success_timestamp_seconds", in: metrics(http))
                 let seconds = stamp.flatMap(Double.init) ?? 0
                 #expect(abs(seconds - Date().timeIntervalSince1970) < 120, "timestamp \(stamp ?? "none")")
+
+                // A bad local file on SIGHUP sets the same metric; fixed, the new file is merged
+                // with the key's last valid value (the services stay).
+                try fleet.dir.write("promshard.yaml", localFile + "bogus_key: 1\n")
+                fleet.daemon?.signal(SIGHUP)
+                #expect(
+                    await eventually(timeout: .seconds(20)) {
+                        value("promshard_config_last_reload_successful", in: metrics(http)) == "0"
+                    })
+                let bogusLine = localFile.split(separator: "\n", omittingEmptySubsequences: false).count
+                #expect(log().contains("promshard.yaml:\(bogusLine): bogus_key"), "log:\n\(log())")
+                try fleet.dir.write("promshard.yaml", localFile)
+                fleet.daemon?.signal(SIGHUP)
+                #expect(
+                    await eventually(timeout: .seconds(20)) {
+                        value("promshard_config_last_reload_successful", in: metrics(http)) == "1"
+                    })
+                try await Task.sleep(for: .seconds(1))
+                #expect(fleet.covered(by: ports, targets: more + [extra]), "\(fleet.delivered())")
                 let notFound = log().components(separatedBy: "config key not found in consul").count - 1
                 #expect(notFound == 2, "one line at start, one for the deletion; got \(notFound)")
             }
