@@ -31,11 +31,14 @@ struct ConfigDecoder {
     let file: String
     /// Directory of the config file: relative paths are resolved against it.
     let baseDirectory: String
+    /// Whether this is the value of `consul.config_key` (its `services` must not be empty).
+    let remote: Bool
     private(set) var errors: [ConfigError] = []
 
-    init(file: String, baseDirectory: String) {
+    init(file: String, baseDirectory: String, remote: Bool = false) {
         self.file = file
         self.baseDirectory = baseDirectory
+        self.remote = remote
     }
 
     mutating func report(_ path: ConfigPath, line: Int?, _ message: String) {

@@ -37,10 +37,11 @@ public enum ConfigLoader {
         try decode(bytes: Array(yaml.utf8), sourcePath: absolutePath(sourcePath), displayName: sourcePath)
     }
 
-    static func decode(bytes: [UInt8], sourcePath: String, displayName: String) throws(ConfigErrors)
-        -> PromshardConfig
+    static func decode(bytes: [UInt8], sourcePath: String, displayName: String, remote: Bool = false)
+        throws(ConfigErrors) -> PromshardConfig
     {
-        var decoder = ConfigDecoder(file: displayName, baseDirectory: Paths.directory(of: sourcePath))
+        var decoder = ConfigDecoder(
+            file: displayName, baseDirectory: Paths.directory(of: sourcePath), remote: remote)
         let root: YAMLNode?
         do {
             root = try YAML.parse(bytes: bytes, allowDuplicateKeys: true)

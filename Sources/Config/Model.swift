@@ -282,6 +282,9 @@ public struct ConsulSettings: Codable, Sendable, Equatable {
     public var selfService: String = "promshard"
     /// `deregister_critical_after`: `DeregisterCriticalServiceAfter` of registered checks (default 10m; 0s = never).
     public var deregisterCriticalAfter: Duration = .seconds(600)
+    /// `config_key`: a KV key holding a whole promshard config, watched and
+    /// applied like SIGHUP (see ``PromshardConfig/merged(withRemote:)``).
+    public var configKey: String? = nil
 
     public init(address: String = "http://127.0.0.1:8500", token: String = "") {
         self.address = address

@@ -26,6 +26,7 @@ enum Keys {
         "address", "token", "ca_file", "wait", "cluster", "leader_election", "lock_key", "session_ttl",
         "lock_delay",
         "instance", "register_collectors", "register_self", "self_service", "deregister_critical_after",
+        "config_key",
     ]
 }
 
@@ -61,11 +62,13 @@ extension ConfigDecoder {
 
         var supervisor = SupervisorSettings()
         if let f = fields["supervisor"] { supervisor = decodeSupervisor(f) }
-        let services = decodeServices(fields)
-        var zabbix: ZabbixSettings?
-        if let f = fields["zabbix"] { zabbix = decodeZabbix(f) }
         var consul: ConsulSettings?
         if let f = fields["consul"] { consul = decodeConsul(f) }
+        // `services: []` is a normal local file when the services come from Consul KV; the
+        // value of the key itself is where they are, so it must list some.
+        let services = decodeServices(fields, allowEmpty: !remote && consul?.configKey != nil)
+        var zabbix: ZabbixSettings?
+        if let f = fields["zabbix"] { zabbix = decodeZabbix(f) }
 
         return PromshardConfig(
             sourcePath: sourcePath, stateDir: stateDir, http: http, supervisor: supervisor,
@@ -99,14 +102,19 @@ extension ConfigDecoder {
         return s
     }
 
-    mutating func decodeServices(_ root: Fields) -> [ServiceConfig] {
+    /// `services`; an empty list only when `allowEmpty` (`consul.config_key` is set).
+    mutating func decodeServices(_ root: Fields, allowEmpty: Bool) -> [ServiceConfig] {
         guard let field = root["services"] else {
             missing(root, "services")
             return []
         }
         guard let items = sequence(field) else { return [] }
-        if items.isEmpty {
-            report(field, "must list at least one service")
+        if items.isEmpty && !allowEmpty {
+            report(
+                field,
+                remote
+                    ? "must list at least one service (this is the value of consul.config_key)"
+                    : "must list at least one service")
             return []
         }
         var services: [ServiceConfig] = []
@@ -411,13 +419,8 @@ extension ConfigDecoder {
         }
         if let f = m["cluster"], let s = nonEmptyString(f) { c.cluster = s }
         c.leaderElection = bool(m, "leader_election", default: false)
-        if let f = m["lock_key"], let s = nonEmptyString(f) {
-            if s.hasPrefix("/") || s.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) {
-                report(f, "invalid KV key \"\(s)\": no leading '/', no spaces, '?' or '#'")
-            } else {
-                c.lockKey = s
-            }
-        }
+        if let f = m["lock_key"] { c.lockKey = kvKey(f) }
+        if let f = m["config_key"] { c.configKey = kvKey(f) }
         c.sessionTTL = duration(m, "session_ttl", default: c.sessionTTL, positive: true)
         if let f = m["session_ttl"], c.sessionTTL < .seconds(10) || c.sessionTTL > .seconds(86400) {
             report(f, "must be from 10s to 24h (Consul's limits for a session TTL)")
@@ -435,6 +438,16 @@ extension ConfigDecoder {
         c.deregisterCriticalAfter = duration(
             m, "deregister_critical_after", default: c.deregisterCriticalAfter, positive: false)
         return c
+    }
+
+    /// A Consul KV key: not empty, no leading `/`, no spaces, `?` or `#`.
+    mutating func kvKey(_ f: Field) -> String? {
+        guard let s = nonEmptyString(f) else { return nil }
+        if s.hasPrefix("/") || s.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) {
+            report(f, "invalid KV key \"\(s)\": no leading '/', no spaces, '?' or '#'")
+            return nil
+        }
+        return s
     }
 
     /// A boolean (`true`/`false`); absent or null gives `value`.

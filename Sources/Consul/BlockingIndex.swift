@@ -37,6 +37,13 @@ public struct BlockingIndex: Sendable, Equatable {
         return changed
     }
 
+    /// The `wait` query value for `wait`, in whole seconds (at least 1s).
+    public static func waitValue(_ wait: Duration) -> String { "\(max(1, wait.components.seconds))s" }
+
+    /// How long to let a blocking request with `wait` run: Consul adds up
+    /// to wait/16 of jitter; leave room for it and the network.
+    public static func requestTimeout(_ wait: Duration) -> Duration { wait + wait / 16 + .seconds(5) }
+
     /// Forgets the index (after an error the next request reads afresh).
     public mutating func reset() {
         index = 0

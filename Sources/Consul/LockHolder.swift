@@ -13,24 +13,10 @@ public struct LockHolder: Codable, Sendable, Equatable {
     public var bytes: [UInt8] { (try? [UInt8](JSONEncoder().encode(self))) ?? [] }
 }
 
-/// One element of `GET /v1/kv/<key>` (only the fields promshard uses).
-public struct KVEntry: Codable, Sendable, Equatable {
-    public var Key: String
-    /// Base64 of the value, or null.
-    public var Value: String?
-    public var Session: String?
-    public var ModifyIndex: UInt64?
-
-    public init(Key: String, Value: String?, Session: String?, ModifyIndex: UInt64? = nil) {
-        self.Key = Key
-        self.Value = Value
-        self.Session = Session
-        self.ModifyIndex = ModifyIndex
-    }
-
+extension KVEntry {
     /// The holder decoded from the value, if it is one of promshard's.
     public var holder: LockHolder? {
-        guard let Value, let data = Data(base64Encoded: Value) else { return nil }
-        return try? JSONDecoder().decode(LockHolder.self, from: data)
+        guard let bytes = valueBytes else { return nil }
+        return try? JSONDecoder().decode(LockHolder.self, from: Data(bytes))
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// One element of `GET /v1/health/service/<name>`: a service instance with
-/// its node and checks (only the fields promshard uses).
+/// its node. Only the fields promshard uses are decoded; the rest of
+/// Consul's answer (`Checks`, `Weights`, `Proxy`, indexes, ...) is ignored,
+/// so a change there can never fail the whole answer.
 public struct ServiceEntry: Codable, Sendable, Equatable {
     /// `Node`
     public struct NodeInfo: Codable, Sendable, Equatable {
@@ -36,24 +38,12 @@ public struct ServiceEntry: Codable, Sendable, Equatable {
         }
     }
 
-    /// One element of `Checks`.
-    public struct CheckInfo: Codable, Sendable, Equatable {
-        public var CheckID: String
-        public var Status: String
-        public init(CheckID: String, Status: String) {
-            self.CheckID = CheckID
-            self.Status = Status
-        }
-    }
-
     public var Node: NodeInfo
     public var Service: ServiceInfo
-    public var Checks: [CheckInfo]?
 
-    public init(Node: NodeInfo, Service: ServiceInfo, Checks: [CheckInfo]? = nil) {
+    public init(Node: NodeInfo, Service: ServiceInfo) {
         self.Node = Node
         self.Service = Service
-        self.Checks = Checks
     }
 
     /// The address to use: `Service.Address`, or `Node.Address` when empty.

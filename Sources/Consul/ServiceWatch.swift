@@ -32,7 +32,7 @@ public struct ServiceWatch: Sendable {
     }
 
     /// The `wait` query value, in whole seconds (at least 1s).
-    var waitText: String { "\(max(1, wait.components.seconds))s" }
+    var waitText: String { BlockingIndex.waitValue(wait) }
 
     /// One non-blocking read (for `promshard plan`).
     public func once() async -> Update {
@@ -57,8 +57,7 @@ public struct ServiceWatch: Sendable {
         var index = BlockingIndex()
         var backoff = self.backoff
         let clock = ContinuousClock()
-        // Consul adds up to wait/16 of jitter; leave room for it and the network.
-        let timeout = wait + wait / 16 + .seconds(5)
+        let timeout = BlockingIndex.requestTimeout(wait)
         while !Task.isCancelled {
             let started = clock.now
             var query: [(String, String?)] = [("passing", "true")]

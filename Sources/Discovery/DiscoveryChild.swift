@@ -12,8 +12,9 @@ import ServiceLifecycle
 
 /// The discovery child: config in; `nodes`, `targets` and `leader` out.
 ///
-/// It also runs the Consul side of the instance: registrations and, with
-/// `consul.leader_election`, the leader lock (see docs/CONSUL.md).
+/// It also runs the Consul side of the instance: registrations, with
+/// `consul.leader_election` the leader lock (see docs/CONSUL.md), and with
+/// `consul.config_key` the watch of the remote config (`config.remote`).
 public enum DiscoveryChild {
     /// Runs until the supervisor goes away (EOF: at once) or graceful
     /// shutdown (SIGTERM): then discovery stops and the leader lock is given
@@ -30,6 +31,7 @@ public enum DiscoveryChild {
                 }))
         let leadership = Leadership()
         await leadership.setBus(bus)
+        let remoteConfig = RemoteConfigWatch { bus.publish(.configRemote, $0) }
         let messages = bus.start(subscribe: [.config, .reload, .targets, .children])
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -40,6 +42,7 @@ public enum DiscoveryChild {
                             let config = try message.body(PromshardConfig.self)
                             await engine.apply(config)
                             await leadership.apply(config)
+                            await remoteConfig.apply(config)
                         } catch {
                             logger.error("cannot decode config", metadata: ["error": "\(error)"])
                         }
@@ -62,6 +65,7 @@ public enum DiscoveryChild {
             }
             group.addTask {
                 guard (try? await gracefulShutdown()) != nil else { return }
+                await remoteConfig.stop()
                 await engine.stop()
                 await leadership.stop()
             }

@@ -43,6 +43,13 @@ public enum Instruments {
         Counter(label: MetricsCatalog.configReloads.name, dimensions: [("result", result)]).increment()
     }
 
+    /// Supervisor: the result of a config load (start, SIGHUP, `consul.config_key`); a
+    /// successful one also records its time (`now`, Unix seconds).
+    public static func configLoaded(successful: Bool, now: Double) {
+        Gauge(label: MetricsCatalog.configLastReloadSuccessful.name).record(successful ? 1 : 0)
+        if successful { Gauge(label: MetricsCatalog.configLastReloadSuccessTimestamp.name).record(now) }
+    }
+
     /// Health: one Zabbix send with its result (`ok`, `rejected`, `unreachable`, `error`).
     public static func zabbixSend(result: String) {
         Counter(label: MetricsCatalog.zabbixSends.name, dimensions: [("result", result)]).increment()

@@ -55,7 +55,18 @@ public enum MetricsCatalog {
     )
     /// Supervisor: config reloads by result (applied | unchanged | invalid).
     public static let configReloads = Entry(
-        name: "promshard_config_reloads_total", help: "Config reloads (SIGHUP) by result.")
+        name: "promshard_config_reloads_total",
+        help: "Config reloads (SIGHUP or a new value of consul.config_key) by result.")
+    /// Supervisor: 1 when the last config load (start, SIGHUP, `consul.config_key`) was valid, else 0.
+    public static let configLastReloadSuccessful = Entry(
+        name: "promshard_config_last_reload_successful",
+        help:
+            "1 when the last config load (start, SIGHUP or a new value of consul.config_key) was valid, else 0."
+    )
+    /// Supervisor: when the config was last loaded successfully (Unix seconds).
+    public static let configLastReloadSuccessTimestamp = Entry(
+        name: "promshard_config_last_reload_success_timestamp_seconds",
+        help: "Time of the last successful config load, in seconds since the Unix epoch.")
     /// Health: Zabbix sends by result (ok | rejected | unreachable | error).
     public static let zabbixSends = Entry(
         name: "promshard_zabbix_sends_total", help: "Zabbix sender requests by result.")
@@ -108,7 +119,8 @@ public enum MetricsCatalog {
     /// Every known entry.
     public static let all: [Entry] = [
         assignmentComputations, assignmentDuration, probes, targetsDropHeld, targetDrops, deliveriesDeferred,
-        configReloads, zabbixSends, buildInfo, healthy,
+        configReloads, configLastReloadSuccessful, configLastReloadSuccessTimestamp, zabbixSends, buildInfo,
+        healthy,
         ready,
         childUp, childRestarts, collectorsHealthy, collectorsTotal, targets, collectorTargets,
         assignmentVersion,

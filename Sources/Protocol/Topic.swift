@@ -29,6 +29,9 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case metrics
     /// A SIGHUP found the config valid (supervisor → discovery): confirms held target removals.
     case reload
+    /// The text of `consul.config_key` as read from Consul (discovery → supervisor, never
+    /// routed): the supervisor validates it and applies it like SIGHUP.
+    case configRemote = "config.remote"
     /// Liveness probe (supervisor → one child, never routed).
     case ping
     /// Answer to a ``ping`` with its `id` (child → supervisor, never routed).
@@ -41,7 +44,7 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
             .config,
             .children, .leader, .metrics:
             true
-        case .hello, .shutdown, .reload, .ping, .pong: false
+        case .hello, .shutdown, .reload, .configRemote, .ping, .pong: false
         }
     }
 }

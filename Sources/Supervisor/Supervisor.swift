@@ -50,7 +50,16 @@ final class Supervisor: @unchecked Sendable {
     /// Most bytes queued for one child; more means it is stuck.
     static let queueLimitBytes = 2 * LineFramer.defaultMaxLineBytes
 
+    /// The running config: the local file, or with `consul.config_key` the
+    /// key's last valid value merged with it (``RemoteConfig``).
     private var config: PromshardConfig
+    /// The local file as last loaded successfully.
+    private var local: PromshardConfig
+    /// The last valid value of `consul.config_key` (merged), kept across SIGHUPs.
+    private var remote: PromshardConfig?
+    /// The last text received on `config.remote`, valid or not: the same text
+    /// again (a restarted discovery reads the key afresh) is not re-applied.
+    private var lastRemoteText: String?
     private let configPath: String
     private let executable: String
     private let childArguments: [String]
@@ -70,6 +79,7 @@ final class Supervisor: @unchecked Sendable {
 
     init(config: PromshardConfig, configPath: String, childArguments: [String]) {
         self.config = config
+        self.local = config
         self.configPath = configPath
         self.executable = executablePath()
         self.childArguments = childArguments
@@ -100,6 +110,7 @@ final class Supervisor: @unchecked Sendable {
         let reporter = MetricsReporter(
             role: .supervisor, pid: getpid(), startedMs: Int64(Date().timeIntervalSince1970 * 1000))
         reporter.bootstrap()
+        Instruments.configLoaded(successful: true, now: Date().timeIntervalSince1970)
         Task {
             await reporter.run { body in
                 sink.yield(.metrics(body))
@@ -198,6 +209,9 @@ final class Supervisor: @unchecked Sendable {
             return
         case .status:
             logStatus(line)
+        case .configRemote:
+            receiveRemoteConfig(line)
+            return
         default:
             break
         }
@@ -355,28 +369,74 @@ final class Supervisor: @unchecked Sendable {
         if slots.values.allSatisfy({ $0.process == nil }) { sink.yield(.graceExpired) }
     }
 
-    /// SIGHUP: re-read and validate the config; keep the running one if invalid.
+    /// SIGHUP: re-read and validate the local file; keep the running config
+    /// if invalid. With `consul.config_key`, the key's last valid value is
+    /// merged with the new file (it is kept until a new valid one arrives).
     private func reload() {
+        let fresh: PromshardConfig
         do {
-            let fresh = try ConfigLoader.load(path: configPath)
-            if fresh == config {
-                Instruments.configReload(result: "unchanged")
-                logger.info("config reloaded: unchanged", metadata: ["config": "\(configPath)"])
-                publish(.reload, ReloadBody(changed: false))
-                return
-            }
-            config = fresh
-            publishConfig()
-            publish(.reload, ReloadBody(changed: true))
-            Instruments.configReload(result: "applied")
-            logger.info(
-                "config reloaded",
-                metadata: ["config": "\(configPath)", "services": "\(fresh.services.count)"])
+            fresh = try ConfigLoader.load(path: configPath)
         } catch {
-            Instruments.configReload(result: "invalid")
-            for problem in error.errors {
-                logger.error("invalid config, keeping the running one", metadata: ["error": "\(problem)"])
-            }
+            rejected(error, source: configPath)
+            return
+        }
+        local = fresh
+        if fresh.consul?.configKey == nil { remote = nil }
+        apply(remote.map { RemoteConfig.merge(local: fresh, remote: $0) } ?? fresh, source: configPath)
+    }
+
+    /// `config.remote`: discovery read a new value of `consul.config_key`.
+    /// Validated here (pure), then applied exactly like SIGHUP.
+    private func receiveRemoteConfig(_ line: [UInt8]) {
+        guard let body = try? BusCodec.decode(RemoteConfigBody.self, from: line).body else {
+            logger.warning("invalid config.remote message", metadata: ["child": "discovery"])
+            return
+        }
+        guard let key = local.consul?.configKey, body.key == key else {
+            logger.debug("ignoring the value of a key no longer configured", metadata: ["key": "\(body.key)"])
+            return
+        }
+        guard body.text != lastRemoteText else { return }
+        lastRemoteText = body.text
+        let source = RemoteConfig.displayName(key: key)
+        let merged: PromshardConfig
+        do {
+            merged = try RemoteConfig.parse(body.text, key: key, local: local)
+        } catch {
+            rejected(error, source: source)
+            return
+        }
+        remote = merged
+        apply(merged, source: source)
+    }
+
+    /// The one apply path of a valid config (SIGHUP or `config.remote`):
+    /// publishes `config` when it changed, then `reload` (which confirms
+    /// held target removals).
+    private func apply(_ fresh: PromshardConfig, source: String) {
+        Instruments.configLoaded(successful: true, now: Date().timeIntervalSince1970)
+        if fresh == config {
+            Instruments.configReload(result: "unchanged")
+            logger.info("config reloaded: unchanged", metadata: ["config": "\(source)"])
+            publish(.reload, ReloadBody(changed: false))
+            return
+        }
+        config = fresh
+        publishConfig()
+        publish(.reload, ReloadBody(changed: true))
+        Instruments.configReload(result: "applied")
+        logger.info(
+            "config reloaded", metadata: ["config": "\(source)", "services": "\(fresh.services.count)"])
+    }
+
+    /// An invalid config: every problem logged (file or key, line, key path), the running one kept.
+    private func rejected(_ errors: ConfigErrors, source: String) {
+        Instruments.configReload(result: "invalid")
+        Instruments.configLoaded(successful: false, now: Date().timeIntervalSince1970)
+        for problem in errors.errors {
+            logger.error(
+                "invalid config, keeping the running one",
+                metadata: ["config": "\(source)", "error": "\(problem)"])
         }
     }
 

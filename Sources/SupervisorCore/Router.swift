@@ -54,7 +54,7 @@ public struct Router: Sendable {
             switch self {
             case .invalid(let e): "\(e)"
             case .impersonation(let claimed): "message claims to be from \"\(claimed)\""
-            case .forbiddenTopic(let t): "children may not publish \"\(t.rawValue)\""
+            case .forbiddenTopic(let t): "this child may not publish \"\(t.rawValue)\""
             }
         }
     }
@@ -74,6 +74,8 @@ public struct Router: Sendable {
         if sender != .supervisor && [.config, .children, .shutdown, .reload, .ping].contains(topic) {
             return .failure(.forbiddenTopic(topic))
         }
+        // Only the child that talks to Consul hands over the remote config.
+        if topic == .configRemote && sender != .discovery { return .failure(.forbiddenTopic(topic)) }
         return .success(header)
     }
 

@@ -158,6 +158,18 @@ public final class ConsulSimulator: @unchecked Sendable {
     /// Live sessions by ID → name.
     public func sessions() async -> [String: String] { await state.sessions.mapValues(\.name) }
 
+    /// Writes a KV key (as `PUT /v1/kv/<key>` does); `[]` stores an empty value.
+    public func putKey(_ key: String, _ value: [UInt8]) async { await state.put(key, value: value) }
+
+    /// Writes a KV key with a text value.
+    public func putKey(_ key: String, _ text: String) async { await putKey(key, Array(text.utf8)) }
+
+    /// Deletes a KV key (as `DELETE /v1/kv/<key>` does).
+    public func deleteKey(_ key: String) async { await state.delete(key) }
+
+    /// Consul's limit on a KV value (`PUT` answers 413 past it).
+    public static let maxValueBytes = 512 * 1024
+
     /// The session holding a KV key, if any.
     public func lockHolder(_ key: String) async -> String? { await state.kv[key]?.session }
 
@@ -173,7 +185,7 @@ public final class ConsulSimulator: @unchecked Sendable {
             if given != required { return text(.forbidden, "Permission denied") }
         }
         var request = request
-        let body = (try? await request.collectBody(upTo: 1 << 20)).map { [UInt8](buffer: $0) } ?? []
+        let body = (try? await request.collectBody(upTo: 4 << 20)).map { [UInt8](buffer: $0) } ?? []
         let q: (String) -> String? = { name in query[Substring(name)].map(String.init) }
         let has: (String) -> Bool = { name in query[Substring(name)] != nil }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -215,6 +227,9 @@ public final class ConsulSimulator: @unchecked Sendable {
             }
             return json([Self.kvEntry(rest, e)], index: index)
         case ("PUT", "kv"):
+            if body.count > Self.maxValueBytes {
+                return text(.contentTooLarge, "Request body too large, max size: \(Self.maxValueBytes) bytes")
+            }
             if let session = q("acquire") {
                 switch await state.acquire(rest, session: session, value: body) {
                 case .ok: return text(.ok, "true")

@@ -79,4 +79,16 @@ struct RouterAcceptTests {
         let config = line(#"{"v":1,"type":"config","from":"discovery","seq":1,"body":{}}"#)
         #expect(router.accept(config, from: .discovery) == .failure(.forbiddenTopic(.config)))
     }
+
+    @Test func onlyDiscoveryHandsOverTheRemoteConfigAndItIsNeverRoutedOrRetained() {
+        var r = Router()
+        _ = r.hello(from: .health, subscribe: Topic.allCases)
+        let fromDiscovery = line(#"{"v":1,"type":"config.remote","from":"discovery","seq":1,"body":{}}"#)
+        #expect((try? r.accept(fromDiscovery, from: .discovery).get()) != nil)
+        let decision = r.route(topic: .configRemote, from: .discovery, line: fromDiscovery)
+        #expect(decision.retained == false)
+        #expect(r.retainedLine(.configRemote) == nil)
+        let fromDispatch = line(#"{"v":1,"type":"config.remote","from":"dispatch","seq":1,"body":{}}"#)
+        #expect(r.accept(fromDispatch, from: .dispatch) == .failure(.forbiddenTopic(.configRemote)))
+    }
 }
