@@ -382,7 +382,9 @@ final class Supervisor: @unchecked Sendable {
         }
         local = fresh
         if fresh.consul?.configKey == nil { remote = nil }
-        apply(remote.map { RemoteConfig.merge(local: fresh, remote: $0) } ?? fresh, source: configPath)
+        apply(
+            remote.map { RemoteConfig.merge(local: fresh, remote: $0) } ?? fresh, source: configPath,
+            confirmsDrops: true)
     }
 
     /// `config.remote`: discovery read a new value of `consul.config_key`.
@@ -407,23 +409,25 @@ final class Supervisor: @unchecked Sendable {
             return
         }
         remote = merged
-        apply(merged, source: source)
+        apply(merged, source: source, confirmsDrops: false)
     }
 
     /// The one apply path of a valid config (SIGHUP or `config.remote`):
-    /// publishes `config` when it changed, then `reload` (which confirms
-    /// held target removals).
-    private func apply(_ fresh: PromshardConfig, source: String) {
+    /// publishes `config` when it changed. An operator's SIGHUP also
+    /// publishes `reload`, which confirms target removals held by
+    /// `targets.max_drop`; a new value in Consul KV does not: changing the
+    /// config is not a review of a mass drop of targets.
+    private func apply(_ fresh: PromshardConfig, source: String, confirmsDrops: Bool) {
         Instruments.configLoaded(successful: true, now: Date().timeIntervalSince1970)
         if fresh == config {
             Instruments.configReload(result: "unchanged")
             logger.info("config reloaded: unchanged", metadata: ["config": "\(source)"])
-            publish(.reload, ReloadBody(changed: false))
+            if confirmsDrops { publish(.reload, ReloadBody(changed: false)) }
             return
         }
         config = fresh
         publishConfig()
-        publish(.reload, ReloadBody(changed: true))
+        if confirmsDrops { publish(.reload, ReloadBody(changed: true)) }
         Instruments.configReload(result: "applied")
         logger.info(
             "config reloaded", metadata: ["config": "\(source)", "services": "\(fresh.services.count)"])
