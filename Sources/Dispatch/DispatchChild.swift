@@ -45,7 +45,9 @@ public enum DispatchChild {
         let sd = SDPublisher(logger: logger)
         func publishSD() async {
             guard let config else { return }
-            if let body = await sd.update(config: config, assignment: assignment, rendered: rendered, nodes: nodes) {
+            if let body = await sd.update(
+                config: config, assignment: assignment, rendered: rendered, nodes: nodes)
+            {
                 bus.publish(.sdRendered, body)
             }
         }

@@ -9,7 +9,8 @@ public enum SDFileName {
         var out = ""
         for byte in name.utf8 {
             let plain =
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+                || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
                 || (byte == UInt8(ascii: ".") && !onlyDots)
             if plain {

@@ -35,7 +35,8 @@ public final class SDPublisher {
                 let path = SDFileName.path(stateDir: stateDir, service: service, collector: name)
                 wanted[path] = document.sha
                 if written[path] != document.sha { writes.append((path, document.content)) }
-                return SDFile(collector: name, sha256: document.sha, path: path, targets: document.targetCount)
+                return SDFile(
+                    collector: name, sha256: document.sha, path: path, targets: document.targetCount)
             }
         }
         let removals = written.keys.filter { wanted[$0] == nil }

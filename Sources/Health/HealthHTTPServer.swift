@@ -120,7 +120,8 @@ public struct HealthHTTPServer: Sendable {
 
     static func response(_ reply: SDResponder.Reply) -> Response {
         var response = Response(
-            status: HTTPResponse.Status(code: reply.status), body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+            status: HTTPResponse.Status(code: reply.status),
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         if let type = reply.header("Content-Type") { response.headers[.contentType] = type }
         if let etag = reply.header("ETag") { response.headers[.eTag] = etag }
         return response

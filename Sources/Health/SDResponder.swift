@@ -17,7 +17,8 @@ public enum SDResponder {
         public var body: [UInt8]
 
         public static func == (a: Reply, b: Reply) -> Bool {
-            a.status == b.status && a.body == b.body && a.headers.map { [$0.0, $0.1] } == b.headers.map { [$0.0, $0.1] }
+            a.status == b.status && a.body == b.body
+                && a.headers.map { [$0.0, $0.1] } == b.headers.map { [$0.0, $0.1] }
         }
 
         public func header(_ name: String) -> String? {
@@ -31,7 +32,8 @@ public enum SDResponder {
     ) -> Reply {
         switch route {
         case .sd(let service, let collector), .jobTargets(let service, .some(let collector)):
-            return document(service: service, collector: collector, ifNoneMatch: ifNoneMatch, cache: cache,
+            return document(
+                service: service, collector: collector, ifNoneMatch: ifNoneMatch, cache: cache,
                 services: services)
         case .jobs:
             var out = JSONWriter(capacity: 64 + services.count * 64)
@@ -76,7 +78,8 @@ public enum SDResponder {
             return Reply(status: 304, headers: [("ETag", entry.etag)], body: [])
         }
         return Reply(
-            status: 200, headers: [("Content-Type", "application/json"), ("ETag", entry.etag)], body: entry.body)
+            status: 200, headers: [("Content-Type", "application/json"), ("ETag", entry.etag)],
+            body: entry.body)
     }
 
     /// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks; `*` matches).

@@ -54,7 +54,9 @@ public enum SDRoute: Equatable, Sendable {
                 bytes.append(byte)
                 continue
             }
-            guard utf8.count >= 2, let hi = hex(utf8.popFirst()!), let lo = hex(utf8.popFirst()!) else { return nil }
+            guard utf8.count >= 2, let hi = hex(utf8.popFirst()!), let lo = hex(utf8.popFirst()!) else {
+                return nil
+            }
             bytes.append(hi << 4 | lo)
         }
         return String(validating: bytes, as: UTF8.self)
@@ -74,7 +76,8 @@ public enum SDRoute: Equatable, Sendable {
         var out = ""
         for byte in s.utf8 {
             switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"),
                 UInt8(ascii: "~"), UInt8(ascii: ":"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:

@@ -77,7 +77,9 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// Targets assigned in the current assignment.
         public var targets: Int
         public var lastDelivery: DeliveryRecord?
-        public init(name: String, healthy: Bool, lastError: String?, targets: Int, lastDelivery: DeliveryRecord?) {
+        public init(
+            name: String, healthy: Bool, lastError: String?, targets: Int, lastDelivery: DeliveryRecord?
+        ) {
             self.name = name
             self.healthy = healthy
             self.lastError = lastError

@@ -37,7 +37,9 @@ public enum StatusFleetSections {
         let view: Leader
         switch (l?.enabled, l?.isLeader) {
         case (true, true):
-            view = Leader(state: "this instance is the leader", stateClass: "ok", holder: l?.holder, key: l?.key, error: l?.error)
+            view = Leader(
+                state: "this instance is the leader", stateClass: "ok", holder: l?.holder, key: l?.key,
+                error: l?.error)
         case (true, _):
             view = Leader(
                 state: "follower: the leader delivers; this instance serves http_sd too", stateClass: "muted",
@@ -57,16 +59,19 @@ public enum StatusFleetSections {
                 uptime: c.uptimeSeconds.map { uptime(Int($0)) } ?? "–")
         }
         return StatusPageSection(
-            id: "children", title: "Children", html: StatusTemplates.render("children", Children(children: rows)))
+            id: "children", title: "Children",
+            html: StatusTemplates.render("children", Children(children: rows)))
     }
 
     /// "Zabbix heartbeat", when one was sent.
     public static let zabbix: StatusSectionRenderer = { input in
         guard let z = input.document.zabbix else { return nil }
         let view = Zabbix(
-            result: z.result, resultClass: z.result == "ok" ? "ok" : "bad", ago: StatusPage.ago(z.atMs, now: input.nowMs),
+            result: z.result, resultClass: z.result == "ok" ? "ok" : "bad",
+            ago: StatusPage.ago(z.atMs, now: input.nowMs),
             server: z.server, value: z.value, message: z.message.isEmpty ? nil : z.message)
-        return StatusPageSection(id: "zabbix", title: "Zabbix heartbeat", html: StatusTemplates.render("zabbix", view))
+        return StatusPageSection(
+            id: "zabbix", title: "Zabbix heartbeat", html: StatusTemplates.render("zabbix", view))
     }
 
     static func uptime(_ s: Int) -> String {

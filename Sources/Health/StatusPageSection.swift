@@ -45,10 +45,13 @@ public struct StatusPageInput: Sendable {
         let services = model.builder.config?.services ?? []
         return StatusPageInput(
             document: StatusDocument.make(model: model, nowMs: nowMs),
-            executors: Dictionary(services.map { ($0.name, $0.dispatch.executor) }, uniquingKeysWith: { a, _ in a }),
-            replicas: Dictionary(services.map { ($0.name, $0.hashing.replicas) }, uniquingKeysWith: { a, _ in a }),
+            executors: Dictionary(
+                services.map { ($0.name, $0.dispatch.executor) }, uniquingKeysWith: { a, _ in a }),
+            replicas: Dictionary(
+                services.map { ($0.name, $0.hashing.replicas) }, uniquingKeysWith: { a, _ in a }),
             serving: Dictionary(
-                services.map { ($0.name, model.sd.services[$0.name] != nil) }, uniquingKeysWith: { a, _ in a }),
+                services.map { ($0.name, model.sd.services[$0.name] != nil) }, uniquingKeysWith: { a, _ in a }
+            ),
             nowMs: nowMs)
     }
 }

@@ -73,11 +73,13 @@ public enum StatusServicesSection {
             }
             return Service(
                 name: s.name, collectorsHealthy: s.collectorsHealthy, collectorsTotal: s.collectorsTotal,
-                targets: s.targets, fairShare: fairText, mode: pull ? "pull: http_sd" : "push: \(executor) + http_sd",
+                targets: s.targets, fairShare: fairText,
+                mode: pull ? "pull: http_sd" : "push: \(executor) + http_sd",
                 sourceErrors: s.sourceErrors, notServing: !(input.serving[s.name] ?? false),
                 collectors: collectors)
         }
         return StatusPageSection(
-            id: "services", title: "Services", html: StatusTemplates.render("services", View(services: services)))
+            id: "services", title: "Services",
+            html: StatusTemplates.render("services", View(services: services)))
     }
 }

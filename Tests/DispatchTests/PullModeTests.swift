@@ -8,19 +8,24 @@ import Testing
 /// Pull mode on the dispatch side: `executor: none` delivers nothing, and the
 /// http_sd index covers every service whatever its executor.
 struct PullModeTests {
-    func config(executor: String = DispatchSettings.none, stateDir: String = "/var/promshard") -> PromshardConfig {
+    func config(executor: String = DispatchSettings.none, stateDir: String = "/var/promshard")
+        -> PromshardConfig
+    {
         PromshardConfig(
             sourcePath: "/x.yaml", stateDir: stateDir,
             services: [
                 ServiceConfig(
                     name: "node", collectors: CollectorsConfig(static: []), targets: TargetsConfig(),
-                    dispatch: DispatchSettings(executor: executor, dest: executor == "none" ? "" : "/sd/{port}.json"))
+                    dispatch: DispatchSettings(
+                        executor: executor, dest: executor == "none" ? "" : "/sd/{port}.json"))
             ])
     }
 
     func nodes(_ names: [String], down: Set<String> = []) -> NodesBody {
         NodesBody(services: [
-            "node": names.map { CollectorState(name: $0, address: "127.0.0.1", port: 1, healthy: !down.contains($0)) }
+            "node": names.map {
+                CollectorState(name: $0, address: "127.0.0.1", port: 1, healthy: !down.contains($0))
+            }
         ])
     }
 
@@ -56,15 +61,18 @@ struct PullModeTests {
     @Test func aServiceWithAnExecutorIsIndexedToo() {
         let assignment = nodeAssignment(1, ["a": ["t1"]])
         let docs = SDIndex.documents(
-            config: config(executor: "file"), assignment: assignment, rendered: nil, nodes: nil, previous: [:])
+            config: config(executor: "file"), assignment: assignment, rendered: nil, nodes: nil, previous: [:]
+        )
         #expect(docs["node"]?["a"]?.targetCount == 1)
     }
 
     @Test func withoutAnAssignmentOrWithNothingHealthyThePreviousDocumentsStay() {
         // No assignment yet, nothing before: left out (the endpoint answers 503).
         #expect(
-            SDIndex.documents(config: config(), assignment: nil, rendered: nil, nodes: nodes(["a"]), previous: [:])
-                .isEmpty)
+            SDIndex.documents(
+                config: config(), assignment: nil, rendered: nil, nodes: nodes(["a"]), previous: [:]
+            )
+            .isEmpty)
         let first = nodeAssignment(1, ["a": ["t1"]])
         let before = SDIndex.documents(
             config: config(), assignment: first, rendered: RenderedShares(first), nodes: nil, previous: [:])
@@ -72,14 +80,16 @@ struct PullModeTests {
         var kept = nodeAssignment(2, [:])
         kept.services[0].keptPrevious = "no healthy collector"
         let after = SDIndex.documents(
-            config: config(), assignment: kept, rendered: RenderedShares(kept), nodes: nodes(["a"], down: ["a"]),
+            config: config(), assignment: kept, rendered: RenderedShares(kept),
+            nodes: nodes(["a"], down: ["a"]),
             previous: before)
         #expect(after == before)
         // A service that left the config is dropped.
         var other = config()
         other.services[0].name = "other"
         #expect(
-            SDIndex.documents(config: other, assignment: first, rendered: nil, nodes: nil, previous: before).isEmpty)
+            SDIndex.documents(config: other, assignment: first, rendered: nil, nodes: nil, previous: before)
+                .isEmpty)
     }
 
     @Test func fileNamesAreInjectiveAndStayInTheirDirectory() {
@@ -112,12 +122,14 @@ struct PullModeTests {
         let same = nodeAssignment(2, ["b": ["t2"], "a": ["t1"]])
         #expect(
             await publisher.update(
-                config: config(stateDir: dir), assignment: same, rendered: RenderedShares(same), nodes: nil) == nil)
+                config: config(stateDir: dir), assignment: same, rendered: RenderedShares(same), nodes: nil)
+                == nil)
         // b leaves: its file is removed.
         let fewer = nodeAssignment(3, ["a": ["t1", "t2"]])
         let next = try #require(
             await publisher.update(
-                config: config(stateDir: dir), assignment: fewer, rendered: RenderedShares(fewer), nodes: nil))
+                config: config(stateDir: dir), assignment: fewer, rendered: RenderedShares(fewer), nodes: nil)
+        )
         #expect(next.services["node"]?.map(\.collector) == ["a"])
         #expect(!FileManager.default.fileExists(atPath: files[1].path))
         #expect(next.services["node"]?[0].targets == 2)

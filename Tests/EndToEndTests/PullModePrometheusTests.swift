@@ -77,7 +77,8 @@ struct PullModePrometheusTests {
         var before: [String: [Int]] = [:]
         let initial = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
             before = placement(servers)
-            return exactlyOnce(before) && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
+            return exactlyOnce(before)
+                && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
         }
         #expect(initial, "initial pull sharding failed; promshard log:\n\(daemon?.log ?? "")")
 
@@ -108,7 +109,9 @@ struct PullModePrometheusTests {
         let tookOver = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
             if servedAfter == nil {
                 let served = survivors.flatMap { s in
-                    Self.addresses(try? HTTPGet.get(port: httpPort, path: "/api/v1/sd/\(Self.job)/127.0.0.1:\(s.port)").1)
+                    Self.addresses(
+                        try? HTTPGet.get(port: httpPort, path: "/api/v1/sd/\(Self.job)/127.0.0.1:\(s.port)").1
+                    )
                 }
                 if Set(served) == Set(targets) { servedAfter = ContinuousClock.now - killedAt }
             }
@@ -154,7 +157,8 @@ struct PullModePrometheusTests {
 
     /// The target addresses of an http_sd document.
     static func addresses(_ body: [UInt8]?) -> [String] {
-        guard let body, let groups = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]] else {
+        guard let body, let groups = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]]
+        else {
             return []
         }
         return groups.flatMap { ($0["targets"] as? [String]) ?? [] }

@@ -28,9 +28,10 @@ struct StatusPageTests {
 
     @Test func everyCollectorCountAndChildIsShown() {
         let html = StatusPage().render(input())
-        for text in ["a:1", "b:2", ">20<", ">10<", "fair share 30", "pull (http_sd)", "dispatch", "restarts",
-            "/api/v1/sd/node/a:1", "/metrics", "/api/v1/status", "holder other", "follower"]
-        {
+        for text in [
+            "a:1", "b:2", ">20<", ">10<", "fair share 30", "pull (http_sd)", "dispatch", "restarts",
+            "/api/v1/sd/node/a:1", "/metrics", "/api/v1/status", "holder other", "follower",
+        ] {
             #expect(html.contains(text), "missing \(text)")
         }
     }
@@ -49,7 +50,9 @@ struct StatusPageTests {
 
     @Test func sectionsAreAListOthersCanExtend() {
         var page = StatusPage()
-        page.sections.append { _ in StatusPageSection(id: "gateways", title: "Push gateways", html: "<p>two</p>") }
+        page.sections.append { _ in
+            StatusPageSection(id: "gateways", title: "Push gateways", html: "<p>two</p>")
+        }
         page.sections.append { _ in nil }
         let html = page.render(input())
         #expect(html.contains("<section id=\"gateways\">\n<h2>Push gateways</h2>\n<p>two</p>"))

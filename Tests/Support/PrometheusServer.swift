@@ -46,7 +46,9 @@ public final class PrometheusServer: @unchecked Sendable {
 
     /// Prepares a server whose job `job` reads its targets over http_sd from
     /// `url(port)` (the server's own port in, the URL out), polled every `refresh`.
-    public convenience init(dir: String, job: String, refresh: String = "2s", httpSD url: (Int) -> String) throws {
+    public convenience init(dir: String, job: String, refresh: String = "2s", httpSD url: (Int) -> String)
+        throws
+    {
         let port = freePort()
         try self.init(
             dir: dir, port: port, sdFile: "", job: job,
@@ -156,7 +158,8 @@ public enum HTTPGet {
         let head = String(decoding: response[..<max(0, bodyStart - 4)], as: UTF8.self)
         for line in head.split(separator: "\r\n").dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         return (status, fields, Array(response[bodyStart...]))
     }
