@@ -176,7 +176,10 @@ public actor DeliveryScheduler {
         wants = fresh
         updateResyncSchedule(config: config)
         pump()
+        let before = deliveredVersion
         updateDeliveredVersion()
+        // Nothing to deliver (unchanged content, or only `executor: none`): say so, `/-/ready` waits for it.
+        if deliveredVersion != before { publishResults() }
     }
 
     /// What a collector without a share should have: `[]`.

@@ -81,6 +81,8 @@ struct PullModePrometheusTests {
                 && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
         }
         #expect(initial, "initial pull sharding failed; promshard log:\n\(daemon?.log ?? "")")
+        // Nothing to deliver: ready all the same.
+        #expect(try HTTPGet.request(port: httpPort, path: "/-/ready").status == 200)
 
         // The endpoint itself: JSON, an ETag, 304 for a poll that has it, 404 for a stranger.
         let first = "/api/v1/sd/\(Self.job)/127.0.0.1:\(servers[1].port)"
