@@ -40,7 +40,9 @@ public final class SDPublisher {
             }
         }
         let removals = written.keys.filter { wanted[$0] == nil }
-        let failed = await runBlocking { [writes] in Self.write(writes, remove: removals) }
+        let failed =
+            writes.isEmpty && removals.isEmpty
+            ? [:] : await runBlocking { [writes] in Self.write(writes, remove: removals) }
         for (path, sha) in wanted where failed[path] == nil { written[path] = sha }
         for path in removals { written[path] = nil }
         for (path, error) in failed.sorted(by: { $0.key < $1.key }) {
