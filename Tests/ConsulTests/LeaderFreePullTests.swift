@@ -17,12 +17,19 @@ import Testing
     @Test func leaderAndFollowerServeTheSameDocuments() async throws {
         let sim = try await startedSimulator()
         let fleet = try await ConsulFleet(sim: sim)
-        defer {
-            Task {
-                await fleet.tearDown()
-                await sim.shutdown()
-            }
+        // Torn down before returning (a Task started in a defer may not run before the test process exits).
+        do {
+            try await check(fleet)
+        } catch {
+            await fleet.tearDown()
+            await sim.shutdown()
+            throw error
         }
+        await fleet.tearDown()
+        await sim.shutdown()
+    }
+
+    func check(_ fleet: ConsulFleet) async throws {
         for name in ["a", "b"] { try fleet.start(name) }
         let ports = try ["a", "b"].map { try #require(httpPort(fleet, $0)) }
         func documents(_ port: Int) -> [Int: [UInt8]]? {
@@ -52,5 +59,8 @@ import Testing
             fleet.instances[$0]?.log.contains("leader: dispatching the current assignment") == true
         }
         #expect(leaders.count == 1, "expected exactly one leader; logs:\n\(fleet.logs())")
+        print(
+            "leader-free pull: leader \(leaders), documents of \(seen.first?.values.map(\.count).sorted() ?? []) bytes"
+        )
     }
 }
