@@ -191,9 +191,9 @@ public struct HashingSettings: Codable, Sendable, Equatable {
 
 /// `services[].dispatch:`
 public struct DispatchSettings: Codable, Sendable, Equatable {
-    /// `executor`: `file`, `scp`, `ansible` or an absolute path of a plugin.
+    /// `executor`: `file`, `scp`, `ansible`, `none` (pull mode) or an absolute path of a plugin.
     public var executor: String
-    /// `dest`: destination path; may contain `{name}`, `{address}`, `{port}`.
+    /// `dest`: destination path; may contain `{name}`, `{address}`, `{port}`. Empty with `none`.
     public var dest: String
     /// `reload_url`: may contain placeholders; nil = no reload.
     public var reloadURL: String?
@@ -213,6 +213,10 @@ public struct DispatchSettings: Codable, Sendable, Equatable {
     public var resync: Duration
     /// Upper bound of the retry delay.
     public static let retryBackoffMax: Duration = .seconds(30)
+    /// The `executor` of pull mode: nothing is delivered, collectors read `/api/v1/sd/...`.
+    public static let none = "none"
+    /// Whether dispatch delivers anything for this service (false with `executor: none`).
+    public var delivers: Bool { executor != Self.none }
     public init(
         executor: String = "file", dest: String, reloadURL: String? = nil, timeout: Duration = .seconds(10),
         killGrace: Duration = .seconds(2), concurrency: Int = 16, params: [String: JSONValue] = [:],

@@ -30,8 +30,8 @@ enum Keys {
     ]
 }
 
-/// Executors shipped with promshard, referred to by name.
-let builtinExecutors = ["file", "scp", "ansible"]
+/// Executors shipped with promshard, referred to by name (`none`: pull mode, nothing is delivered).
+let builtinExecutors = ["file", "scp", "ansible", DispatchSettings.none]
 
 extension ConfigDecoder {
     /// The whole document; nil only when the top level is not a mapping.
@@ -315,12 +315,14 @@ extension ConfigDecoder {
                 executor = builtinExecutors.contains(s) || !s.contains("/") ? s : resolvePath(s)
             }
         } else if let f = m.entries["executor"] {
-            report(f, "must not be empty (file, scp, ansible or the path of an executor)")
+            report(f, "must not be empty (file, scp, ansible, none or the path of an executor)")
         }
 
         var dest: String?
         if let f = m["dest"] {
             if let s = nonEmptyString(f), checkPlaceholders(s, f) { dest = resolvePath(s) }
+        } else if executor == DispatchSettings.none {
+            dest = ""  // pull mode: collectors read their share over http_sd, nothing is written
         } else {
             missing(m, "dest")
         }

@@ -122,12 +122,22 @@ public actor DeliveryScheduler {
     /// (per service: configured and discovered, healthy or not) that has no
     /// share: a new leader's first round covers the collectors an earlier
     /// leader may have delivered to.
+    ///
+    /// Services with `executor: none` are left out: nothing is delivered,
+    /// published or recorded for them.
     public func apply(config: PromshardConfig, assignment: AssignmentBody) {
+        apply(config: config, assignment: assignment, rendered: RenderedShares(assignment))
+    }
+
+    /// ``apply(config:assignment:)`` with the documents already rendered (`rendered` is of `assignment`).
+    public func apply(config: PromshardConfig, assignment: AssignmentBody, rendered: RenderedShares) {
         stateDir = config.stateDir
         assignmentVersion = assignment.version
         var fresh: [Key: Want] = [:]
         for service in assignment.services {
-            guard let settings = config.services.first(where: { $0.name == service.service })?.dispatch else {
+            guard let settings = config.services.first(where: { $0.name == service.service })?.dispatch,
+                settings.delivers
+            else {
                 continue
             }
             if service.collectors.isEmpty && service.keptPrevious != nil {
@@ -136,9 +146,11 @@ public actor DeliveryScheduler {
                 continue
             }
             for c in service.collectors {
-                let content = Renderer.render(c.groups)
+                let document =
+                    rendered.services[service.service]?[c.name]
+                    ?? RenderedShares.Document(content: Renderer.render(c.groups), targetCount: c.targetCount)
                 fresh[Key(service: service.service, collector: c.name)] = Want(
-                    content: content, sha: SHA256.hex(content),
+                    content: document.content, sha: document.sha,
                     collector: ExecutorCollector(name: c.name, address: c.address, port: c.port),
                     targetCount: c.targetCount, version: assignment.version, settings: settings)
             }
@@ -150,6 +162,8 @@ public actor DeliveryScheduler {
         }
         for (key, old) in wants where fresh[key] == nil {
             let settings = config.services.first(where: { $0.name == key.service })?.dispatch ?? old.settings
+            // A service switched to pull mode keeps what its collectors have.
+            guard settings.delivers else { continue }
             fresh[key] = Self.drain(old.collector, version: assignment.version, settings: settings)
         }
         for (key, want) in fresh where wants[key]?.sha != want.sha {
@@ -162,16 +176,19 @@ public actor DeliveryScheduler {
         wants = fresh
         updateResyncSchedule(config: config)
         pump()
+        let before = deliveredVersion
         updateDeliveredVersion()
+        // Nothing to deliver (unchanged content, or only `executor: none`): say so, `/-/ready` waits for it.
+        if deliveredVersion != before { publishResults() }
     }
 
     /// What a collector without a share should have: `[]`.
     private static func drain(_ collector: ExecutorCollector, version: UInt64, settings: DispatchSettings)
         -> Want
     {
-        let empty = Renderer.render([])
+        let empty = RenderedShares.Document.empty
         return Want(
-            content: empty, sha: SHA256.hex(empty), collector: collector, targetCount: 0, version: version,
+            content: empty.content, sha: empty.sha, collector: collector, targetCount: 0, version: version,
             settings: settings, drain: true)
     }
 

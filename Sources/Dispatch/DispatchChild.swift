@@ -7,7 +7,8 @@ import PromshardRuntime
 import ServiceLifecycle
 
 /// The dispatch child: config and assignment in, executor runs out,
-/// `dispatch.result` back.
+/// `dispatch.result` back; and every collector's http_sd document on disk,
+/// announced on `sd.rendered` (for every service, leader or not).
 public enum DispatchChild {
     /// Runs until graceful shutdown (SIGTERM) or EOF from the supervisor.
     ///
@@ -38,6 +39,18 @@ public enum DispatchChild {
         var config: PromshardConfig?
         var assignment: AssignmentBody?
         var nodes: NodesBody?
+        /// The current assignment's documents, rendered once for the deliveries and http_sd.
+        var rendered: RenderedShares?
+        // http_sd documents (`sd.rendered`): every service, leader or not.
+        let sd = SDPublisher(logger: logger)
+        func publishSD() async {
+            guard let config else { return }
+            if let body = await sd.update(
+                config: config, assignment: assignment, rendered: rendered, nodes: nodes)
+            {
+                bus.publish(.sdRendered, body)
+            }
+        }
         /// A replaced scheduler cancels its retries; the new one knows which collectors are down.
         func replaceScheduler(term: Int) async {
             await scheduler.stop()
@@ -51,11 +64,17 @@ public enum DispatchChild {
                 case .config:
                     config = try message.body(PromshardConfig.self)
                     if let config { historySink.use(stateDir: config.stateDir) }
-                case .assignment: assignment = try message.body(AssignmentBody.self)
+                    await publishSD()
+                case .assignment:
+                    let body = try message.body(AssignmentBody.self)
+                    assignment = body
+                    rendered = RenderedShares(body)
+                    await publishSD()
                 case .leader: leader = try message.body(LeaderBody.self)
                 case .nodes:
                     let body = try message.body(NodesBody.self)
                     nodes = body
+                    await publishSD()
                     // Health changes come with a new assignment; only a new collector needs a round here.
                     guard await scheduler.observe(body) else { continue }
                 case .dispatchResult:
@@ -88,7 +107,8 @@ public enum DispatchChild {
                 }
             }
             if dispatching, let config, let assignment {
-                await scheduler.apply(config: config, assignment: assignment)
+                await scheduler.apply(
+                    config: config, assignment: assignment, rendered: rendered ?? RenderedShares(assignment))
             }
         }
         // Stopping: no delivery starts any more (retries and resyncs of the

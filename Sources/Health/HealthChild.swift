@@ -9,8 +9,9 @@ import PromshardRuntime
 import ServiceLifecycle
 
 /// The health child: listens to everything, publishes a `status` summary
-/// when it changes, serves the HTTP endpoints (`/-/healthy`, `/-/ready`,
-/// `/metrics`, `/api/v1/status`) and sends the Zabbix heartbeat.
+/// when it changes, serves the HTTP endpoints (`/`, `/-/healthy`, `/-/ready`,
+/// `/metrics`, `/api/v1/status`, http_sd on `/api/v1/sd/...` and `/jobs`)
+/// and sends the Zabbix heartbeat.
 ///
 /// Its own metrics go through swift-metrics into a swift-prometheus
 /// registry; the other processes' arrive as `metrics` snapshots on the bus.
@@ -33,8 +34,13 @@ public enum HealthChild {
         var last: StatusBody?
         let topics: [Topic] = [
             .config, .children, .nodes, .targetCounts, .assignmentSummary, .dispatchResult, .leader, .metrics,
+            .sdRendered,
         ]
         for await message in bus.start(subscribe: topics).cancelOnGracefulShutdown() {
+            if message.topic == .sdRendered {
+                await SDLoader.take(message, into: store, logger: logger)
+                continue
+            }
             do {
                 guard try store.update({ try $0.take(message) }) else { continue }
             } catch {

@@ -6,7 +6,10 @@ import PromshardMetrics
 import PromshardProtocol
 
 /// The HTTP endpoints of the health child (Hummingbird 2):
-/// `GET /-/healthy`, `GET /-/ready`, `GET /metrics`, `GET /api/v1/status`.
+/// `GET /` (the status page), `GET /-/healthy`, `GET /-/ready`, `GET /metrics`,
+/// `GET /api/v1/status`, and pull mode: `GET /api/v1/sd/<service>/<collector>`
+/// (Prometheus http_sd), `GET /jobs` and `GET /jobs/<service>/targets`
+/// (OpenTelemetry Target Allocator).
 ///
 /// When the address cannot be bound (port taken) the error is logged and
 /// binding is retried every `retry`; the rest of the health child keeps
@@ -92,7 +95,36 @@ public struct HealthHTTPServer: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: Array(data) + [0x0A])))
         }
+        let page = StatusPage()
+        router.get("/") { _, _ -> Response in
+            let now = Self.nowMs()
+            let html = page.render(store.read { StatusPageInput.make(model: $0, nowMs: now) })
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+        // Pull mode: http_sd and the Target Allocator's endpoints, from the cached documents.
+        let pull: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            guard let route = SDRoute.parse(path: request.uri.path, query: request.uri.query) else {
+                return Self.json(.notFound, ["error": "no such endpoint"])
+            }
+            let ifNoneMatch = request.headers[values: .ifNoneMatch].joined(separator: ",")
+            let reply = store.read { $0.sdReply(route, ifNoneMatch: ifNoneMatch.isEmpty ? nil : ifNoneMatch) }
+            return Self.response(reply)
+        }
+        router.get("/api/v1/sd/**", use: pull)
+        router.get("/jobs", use: pull)
+        router.get("/jobs/**", use: pull)
         return router
+    }
+
+    static func response(_ reply: SDResponder.Reply) -> Response {
+        var response = Response(
+            status: HTTPResponse.Status(code: reply.status),
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+        if let type = reply.header("Content-Type") { response.headers[.contentType] = type }
+        if let etag = reply.header("ETag") { response.headers[.eTag] = etag }
+        return response
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {

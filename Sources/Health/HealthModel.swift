@@ -11,6 +11,8 @@ public struct HealthModel: Sendable {
     public var deliveries: DeliveryTracker
     /// The `leader` topic, if the discovery child publishes one.
     public var leader: LeaderBody?
+    /// The http_sd documents served on `/api/v1/sd/...` and `/jobs/...`.
+    public var sd = SDCache()
     /// The last Zabbix send, for the status document.
     public var zabbix: ZabbixState?
     private(set) var wasReady = false
@@ -82,6 +84,12 @@ public struct HealthModel: Sendable {
         var s = builder.build()
         if s.leader == nil { s.leader = leader }
         return s
+    }
+
+    /// The answer to a pull-mode request (http_sd, Target Allocator).
+    public func sdReply(_ route: SDRoute, ifNoneMatch: String?) -> SDResponder.Reply {
+        SDResponder.reply(
+            route, ifNoneMatch: ifNoneMatch, cache: sd, services: builder.config?.services.map(\.name) ?? [])
     }
 
     /// `/-/healthy`: the supervisor (it answers, so it runs) and every child run.

@@ -15,6 +15,23 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     /// The last Zabbix heartbeat; null when Zabbix is not configured or nothing was sent yet.
     public var zabbix: HealthModel.ZabbixState?
 
+    public init(
+        version: String, healthy: Bool, ready: Bool, reasons: [String], assignmentVersion: UInt64?,
+        deliveredVersion: UInt64?, children: [Child], services: [Service], leader: LeaderBody?,
+        zabbix: HealthModel.ZabbixState?
+    ) {
+        self.version = version
+        self.healthy = healthy
+        self.ready = ready
+        self.reasons = reasons
+        self.assignmentVersion = assignmentVersion
+        self.deliveredVersion = deliveredVersion
+        self.children = children
+        self.services = services
+        self.leader = leader
+        self.zabbix = zabbix
+    }
+
     /// One child process.
     public struct Child: Codable, Sendable, Equatable {
         public var role: String
@@ -22,6 +39,13 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var running: Bool
         public var restarts: Int
         public var uptimeSeconds: Double?
+        public init(role: String, pid: Int32?, running: Bool, restarts: Int, uptimeSeconds: Double?) {
+            self.role = role
+            self.pid = pid
+            self.running = running
+            self.restarts = restarts
+            self.uptimeSeconds = uptimeSeconds
+        }
     }
 
     /// One service.
@@ -32,6 +56,17 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var targets: Int
         public var sourceErrors: [String]
         public var collectors: [Collector]
+        public init(
+            name: String, collectorsHealthy: Int, collectorsTotal: Int, targets: Int, sourceErrors: [String],
+            collectors: [Collector]
+        ) {
+            self.name = name
+            self.collectorsHealthy = collectorsHealthy
+            self.collectorsTotal = collectorsTotal
+            self.targets = targets
+            self.sourceErrors = sourceErrors
+            self.collectors = collectors
+        }
     }
 
     /// One collector of a service.
@@ -42,6 +77,15 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// Targets assigned in the current assignment.
         public var targets: Int
         public var lastDelivery: DeliveryRecord?
+        public init(
+            name: String, healthy: Bool, lastError: String?, targets: Int, lastDelivery: DeliveryRecord?
+        ) {
+            self.name = name
+            self.healthy = healthy
+            self.lastError = lastError
+            self.targets = targets
+            self.lastDelivery = lastDelivery
+        }
     }
 
     /// Builds the document. Pure.

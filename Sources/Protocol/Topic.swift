@@ -15,6 +15,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case assignmentSummary = "assignment.summary"
     /// Last delivery result per collector (dispatch → health).
     case dispatchResult = "dispatch.result"
+    /// Where every collector's rendered http_sd document is, with its digest (dispatch → health).
+    case sdRendered = "sd.rendered"
     /// Summary of the whole daemon (health → supervisor, which logs it).
     case status
     /// The validated configuration (supervisor → all children).
@@ -40,9 +42,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     /// Whether the router keeps the last message of this topic for replay.
     public var isRetained: Bool {
         switch self {
-        case .nodes, .targets, .targetCounts, .assignment, .assignmentSummary, .dispatchResult, .status,
-            .config,
-            .children, .leader, .metrics:
+        case .nodes, .targets, .targetCounts, .assignment, .assignmentSummary, .dispatchResult, .sdRendered,
+            .status, .config, .children, .leader, .metrics:
             true
         case .hello, .shutdown, .reload, .configRemote, .ping, .pong: false
         }

@@ -18,7 +18,7 @@ struct CheckCommand: AsyncParsableCommand {
         var problems: [String] = []
         // Each executor must answer `describe` with protocol 1 (asked once per executable).
         var described: [String: String?] = [:]
-        for (i, service) in config.services.enumerated() {
+        for (i, service) in config.services.enumerated() where service.dispatch.delivers {
             let keyPath = "\(config.sourcePath): services[\(i)].dispatch.executor"
             if let problem = ExecutorLocator.problem(with: service.dispatch.executor) {
                 problems.append("\(keyPath): \(problem)")

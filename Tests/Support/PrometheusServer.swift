@@ -5,9 +5,11 @@ import Foundation
 #endif
 
 /// A real Prometheus server (Debian package `prometheus`) on a loopback
-/// port, scraping one job from a file_sd file, with `--web.enable-lifecycle`.
+/// port, scraping one job from a file_sd file or over http_sd, with
+/// `--web.enable-lifecycle`.
 public final class PrometheusServer: @unchecked Sendable {
     public let port: Int
+    /// The file_sd file (empty for an http_sd server).
     public let sdFile: String
     private let dir: String
     private var process: TestProcess?
@@ -30,18 +32,43 @@ public final class PrometheusServer: @unchecked Sendable {
     }
 
     /// Prepares a server whose job `job` reads `<sdDirectory>/<port>.json`.
-    public init(dir: String, sdDirectory: String, job: String) throws {
-        self.port = freePort()
+    public convenience init(dir: String, sdDirectory: String, job: String) throws {
+        let port = freePort()
+        let sdFile = "\(sdDirectory)/\(port).json"
+        try self.init(
+            dir: dir, port: port, sdFile: sdFile, job: job,
+            discovery: """
+                    file_sd_configs:
+                      - files: ['\(sdFile)']
+                        refresh_interval: 1m
+                """)
+    }
+
+    /// Prepares a server whose job `job` reads its targets over http_sd from
+    /// `url(port)` (the server's own port in, the URL out), polled every `refresh`.
+    public convenience init(dir: String, job: String, refresh: String = "2s", httpSD url: (Int) -> String)
+        throws
+    {
+        let port = freePort()
+        try self.init(
+            dir: dir, port: port, sdFile: "", job: job,
+            discovery: """
+                    http_sd_configs:
+                      - url: '\(url(port))'
+                        refresh_interval: \(refresh)
+                """)
+    }
+
+    private init(dir: String, port: Int, sdFile: String, job: String, discovery: String) throws {
+        self.port = port
         self.dir = dir
-        self.sdFile = "\(sdDirectory)/\(port).json"
+        self.sdFile = sdFile
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = """
             global: { scrape_interval: 1m, evaluation_interval: 1m }
             scrape_configs:
               - job_name: \(job)
-                file_sd_configs:
-                  - files: ['\(sdFile)']
-                    refresh_interval: 1m
+            \(discovery)
 
             """
         try config.write(toFile: "\(dir)/prometheus.yml", atomically: true, encoding: .utf8)
@@ -89,6 +116,14 @@ public final class PrometheusServer: @unchecked Sendable {
 /// code under test).
 public enum HTTPGet {
     public static func get(port: Int, path: String) throws -> (Int, [UInt8]) {
+        let r = try request(port: port, path: path)
+        return (r.status, r.body)
+    }
+
+    /// A GET with extra request headers; the response's status, headers (names lowercased) and body.
+    public static func request(port: Int, path: String, headers: [String: String] = [:]) throws -> (
+        status: Int, headers: [String: String], body: [UInt8]
+    ) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var tv = timeval(tv_sec: 5, tv_usec: 0)
@@ -96,7 +131,8 @@ public enum HTTPGet {
         let rc = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
         guard rc == 0 else { throw TestSupportError("connect 127.0.0.1:\(port) failed") }
         // Connection: close: Hummingbird keeps even HTTP/1.0 connections open without it.
-        let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
+        let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(extra)\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -118,6 +154,13 @@ public enum HTTPGet {
                 break
             }
         }
-        return (status, Array(response[bodyStart...]))
+        var fields: [String: String] = [:]
+        let head = String(decoding: response[..<max(0, bodyStart - 4)], as: UTF8.self)
+        for line in head.split(separator: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
+        }
+        return (status, fields, Array(response[bodyStart...]))
     }
 }

@@ -1,0 +1,60 @@
+import PromshardProtocol
+
+/// One section of the status page (`GET /`): an id (its anchor), a title
+/// and its HTML, rendered from the section's own template, which escapes
+/// everything it shows.
+public struct StatusPageSection: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    /// Rendered HTML, inserted as is.
+    public var html: String
+
+    public init(id: String, title: String, html: String) {
+        self.id = id
+        self.title = title
+        self.html = html
+    }
+}
+
+/// What the sections of the status page are rendered from. Pure data.
+public struct StatusPageInput: Sendable {
+    /// The same document as `GET /api/v1/status`.
+    public var document: StatusDocument
+    /// Per service: `dispatch.executor` (`none` is pull mode).
+    public var executors: [String: String]
+    /// Per service: `hashing.replicas`.
+    public var replicas: [String: Int]
+    /// Per service: whether its http_sd documents are being served (false: 503 until the first assignment).
+    public var serving: [String: Bool]
+    /// Unix time in milliseconds, for "3 s ago".
+    public var nowMs: Int64
+
+    public init(
+        document: StatusDocument, executors: [String: String] = [:], replicas: [String: Int] = [:],
+        serving: [String: Bool] = [:], nowMs: Int64
+    ) {
+        self.document = document
+        self.executors = executors
+        self.replicas = replicas
+        self.serving = serving
+        self.nowMs = nowMs
+    }
+
+    /// The input of the model's current state.
+    public static func make(model: HealthModel, nowMs: Int64) -> StatusPageInput {
+        let services = model.builder.config?.services ?? []
+        return StatusPageInput(
+            document: StatusDocument.make(model: model, nowMs: nowMs),
+            executors: Dictionary(
+                services.map { ($0.name, $0.dispatch.executor) }, uniquingKeysWith: { a, _ in a }),
+            replicas: Dictionary(
+                services.map { ($0.name, $0.hashing.replicas) }, uniquingKeysWith: { a, _ in a }),
+            serving: Dictionary(
+                services.map { ($0.name, model.sd.services[$0.name] != nil) }, uniquingKeysWith: { a, _ in a }
+            ),
+            nowMs: nowMs)
+    }
+}
+
+/// Renders one section of the status page, or nil to leave it out.
+public typealias StatusSectionRenderer = @Sendable (StatusPageInput) -> StatusPageSection?
