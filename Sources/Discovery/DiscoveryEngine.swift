@@ -113,10 +113,10 @@ public actor DiscoveryEngine {
                         }
                         for await (name, error) in group {
                             if Task.isCancelled { return }
-                            await self.recordIfCurrent(service, name, error)
+                            self.recordIfCurrent(service, name, error)
                         }
                     }
-                    await self.publishIfChanged()
+                    self.publishIfChanged()
                 }
                 loops.append(probeNow)
             }

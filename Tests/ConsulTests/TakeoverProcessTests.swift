@@ -41,51 +41,47 @@ import Testing
     }
 
     @Test func aNewLeaderDrainsTheCollectorThatDiedAndMovesNothingElse() async throws {
-        let sim = try await startedSimulator()
-        let fleet = try await ConsulFleet(sim: sim)
-        defer {
-            Task {
-                await fleet.tearDown()
-                await sim.shutdown()
+        try await withConsulFleet { _, fleet in
+            let dest = fleet.shared.file("out/{port}.json")
+            for name in ["a", "b", "c"] { try fleet.start(name, fileExecutor: true, dest: dest) }
+            let ports = fleet.collectors.map(\.port)
+            var before: [Int: Set<String>] = [:]
+            let started = await eventually(timeout: .seconds(30)) {
+                before = shared(fleet)
+                return covered(before, by: ports, in: fleet) && before.values.allSatisfy { !$0.isEmpty }
             }
-        }
-        let dest = fleet.shared.file("out/{port}.json")
-        for name in ["a", "b", "c"] { try fleet.start(name, fileExecutor: true, dest: dest) }
-        let ports = fleet.collectors.map(\.port)
-        var before: [Int: Set<String>] = [:]
-        let started = await eventually(timeout: .seconds(30)) {
-            before = shared(fleet)
-            return covered(before, by: ports, in: fleet) && before.values.allSatisfy { !$0.isEmpty }
-        }
-        #expect(started, "no initial delivery; logs:\n\(fleet.logs())")
-        let first = try #require(leader(fleet, among: ["a", "b", "c"]), "no leader; logs:\n\(fleet.logs())")
-        // Let every follower see the same settled state.
-        try await Task.sleep(for: .seconds(2))
+            #expect(started, "no initial delivery; logs:\n\(fleet.logs())")
+            let first = try #require(
+                leader(fleet, among: ["a", "b", "c"]), "no leader; logs:\n\(fleet.logs())")
+            // Let every follower see the same settled state.
+            try await Task.sleep(for: .seconds(2))
 
-        // A collector dies, and the leader is killed before it can notice (fall = 2 × 300 ms).
-        fleet.collectors[0].stop()
-        fleet.instances[first]?.signal(SIGKILL)
-        let clock = ContinuousClock()
-        let killed = clock.now
-        let survivors = Array(ports.dropFirst())
-        var after: [Int: Set<String>] = [:]
-        let tookOver = await eventually(timeout: .seconds(30)) {
-            after = shared(fleet)
-            return covered(after, by: survivors, in: fleet)
+            // A collector dies, and the leader is killed before it can notice (fall = 2 × 300 ms).
+            fleet.collectors[0].stop()
+            fleet.instances[first]?.signal(SIGKILL)
+            let clock = ContinuousClock()
+            let killed = clock.now
+            let survivors = Array(ports.dropFirst())
+            var after: [Int: Set<String>] = [:]
+            let tookOver = await eventually(timeout: .seconds(30)) {
+                after = shared(fleet)
+                return covered(after, by: survivors, in: fleet)
+            }
+            let took = clock.now - killed
+            #expect(
+                tookOver, "the new leader did not drain and cover; files \(after); logs:\n\(fleet.logs())")
+            let second = leader(fleet, among: ["a", "b", "c"].filter { $0 != first })
+            #expect(second != nil)
+            // Takeover movement: targets that moved between two surviving collectors.
+            var stray = 0
+            for port in survivors {
+                stray += (before[port] ?? []).subtracting(after[port] ?? []).count
+            }
+            let orphans = before[ports[0]]?.count ?? 0
+            print(
+                "takeover: \(stray) targets moved between survivors, \(orphans) orphans placed, drained in \(took)"
+            )
+            #expect(stray == 0, "before \(before) after \(after)")
         }
-        let took = clock.now - killed
-        #expect(tookOver, "the new leader did not drain and cover; files \(after); logs:\n\(fleet.logs())")
-        let second = leader(fleet, among: ["a", "b", "c"].filter { $0 != first })
-        #expect(second != nil)
-        // Takeover movement: targets that moved between two surviving collectors.
-        var stray = 0
-        for port in survivors {
-            stray += (before[port] ?? []).subtracting(after[port] ?? []).count
-        }
-        let orphans = before[ports[0]]?.count ?? 0
-        print(
-            "takeover: \(stray) targets moved between survivors, \(orphans) orphans placed, drained in \(took)"
-        )
-        #expect(stray == 0, "before \(before) after \(after)")
     }
 }
