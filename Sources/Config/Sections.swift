@@ -2,7 +2,8 @@ import PromshardProtocol
 
 /// Keys of each section, as written in YAML.
 enum Keys {
-    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul"]
+    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul", "jobs"]
+    static let jobs = ["store", "workers", "unit_size", "timeout", "lease", "kill_grace", "executor", "params"]
     static let http = ["listen"]
     static let supervisor = [
         "stop_grace", "max_restarts", "restart_window", "backoff_initial", "backoff_max", "backoff_reset",
@@ -61,7 +62,9 @@ extension ConfigDecoder {
 
         var supervisor = SupervisorSettings()
         if let f = fields["supervisor"] { supervisor = decodeSupervisor(f) }
-        let services = decodeServices(fields)
+        var jobs: JobsSettings?
+        if let f = fields["jobs"] { jobs = decodeJobs(f) }
+        let services = decodeServices(fields, allowEmpty: jobs != nil)
         var zabbix: ZabbixSettings?
         if let f = fields["zabbix"] { zabbix = decodeZabbix(f) }
         var consul: ConsulSettings?
@@ -70,7 +73,7 @@ extension ConfigDecoder {
         return PromshardConfig(
             sourcePath: sourcePath, stateDir: stateDir, http: http, supervisor: supervisor,
             services: services,
-            zabbix: zabbix, consul: consul)
+            zabbix: zabbix, consul: consul, jobs: jobs)
     }
 
     mutating func decodeSupervisor(_ field: Field) -> SupervisorSettings {
@@ -99,13 +102,13 @@ extension ConfigDecoder {
         return s
     }
 
-    mutating func decodeServices(_ root: Fields) -> [ServiceConfig] {
+    mutating func decodeServices(_ root: Fields, allowEmpty: Bool = false) -> [ServiceConfig] {
         guard let field = root["services"] else {
-            missing(root, "services")
+            if !allowEmpty { missing(root, "services") }
             return []
         }
         guard let items = sequence(field) else { return [] }
-        if items.isEmpty {
+        if items.isEmpty, !allowEmpty {
             report(field, "must list at least one service")
             return []
         }

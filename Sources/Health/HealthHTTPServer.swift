@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import PromshardJobsHTTP
 import PromshardMetrics
 import PromshardProtocol
 
@@ -92,6 +93,7 @@ public struct HealthHTTPServer: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: Array(data) + [0x0A])))
         }
+        JobsRoutes(config: { store.read { $0.builder.config } }).mount(on: router)
         return router
     }
 
