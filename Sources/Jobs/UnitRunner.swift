@@ -92,7 +92,11 @@ public struct UnitRunner: Sendable {
                             defer { b.removeAll() }
                             return b
                         }
-                        if !batch.isEmpty { _ = try? await store.record(batch, for: unit) }
+                        guard !batch.isEmpty else { continue }
+                        // Cancelled in the middle of a write (the run ended): the final flush records them.
+                        if (try? await store.record(batch, for: unit)) == nil {
+                            buffer.withLock { $0.insert(contentsOf: batch, at: 0) }
+                        }
                     }
                 }
             }

@@ -108,7 +108,7 @@ struct JobSubmit: AsyncParsableCommand {
                 Data("submitted \(job.id): \(job.hosts) hosts in \(job.units) units\n".utf8))
         }
         if wait {
-            let end = await JobWatch.watch(store: store, id: job.id, quiet: json)
+            let end = await JobWatch.watch(store: store, id: job.id)
             if json { printOut(JobTable.json(end)) }
         } else {
             printOut(job.id + "\n")
@@ -160,7 +160,7 @@ struct JobStatus: AsyncParsableCommand {
             guard let found = try await store.job(id) else { fail("no job \"\(id)\"") }
             job = found
         } catch { fail("\(error)") }
-        if watch { job = await JobWatch.watch(store: store, id: id, quiet: json) }
+        if watch { job = await JobWatch.watch(store: store, id: id) }
         if json {
             printOut(JobTable.json(job))
         } else if !watch {
