@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "promshard-exec-file", targets: ["promshard-exec-file"]),
         .executable(name: "promshard-exec-scp", targets: ["promshard-exec-scp"]),
         .executable(name: "promshard-exec-ansible", targets: ["promshard-exec-ansible"]),
+        .executable(name: "promshard-exec-job", targets: ["promshard-exec-job"]),
         .executable(name: "promshard-bench", targets: ["promshard-bench"]),
     ],
     dependencies: [
@@ -76,6 +77,21 @@ let package = Package(
             dependencies: ["PromshardProtocol", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/History", swiftSettings: strict),
         .target(
+            name: "PromshardJobs",
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardExecutorHost",
+                "PromshardMetrics", .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Jobs", swiftSettings: strict),
+        .target(
+            name: "PromshardJobsHTTP",
+            dependencies: [
+                "PromshardJobs", "PromshardConfig", "PromshardProtocol", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Sources/JobsHTTP", swiftSettings: strict),
+        .target(
             name: "PromshardZabbix", dependencies: ["PromshardProtocol"], path: "Sources/Zabbix",
             swiftSettings: strict),
 
@@ -109,7 +125,7 @@ let package = Package(
             name: "PromshardHealth",
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardMetrics",
-                "PromshardZabbix",
+                "PromshardZabbix", "PromshardJobsHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,7 +138,7 @@ let package = Package(
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardSupervisorCore",
                 "PromshardSpawn", "PromshardDiscovery",
-                "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth",
+                "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth", "PromshardJobs",
                 "PromshardHistory",
                 "PromshardConsul",
                 "PromshardMetrics",
@@ -155,6 +171,10 @@ let package = Package(
             name: "promshard-exec-ansible",
             dependencies: ["PromshardExecutorKit", "PromshardProtocol", "PromshardCurl"],
             path: "Sources/Executors/Ansible", swiftSettings: strict),
+
+        .executableTarget(
+            name: "promshard-exec-job", dependencies: ["PromshardProtocol"], path: "Sources/Executors/Job",
+            swiftSettings: strict),
 
         // MARK: Benchmarks (build with -c release)
         .executableTarget(
@@ -193,11 +213,12 @@ let package = Package(
         .testTarget(
             name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "HistoryTests", dependencies: ["PromshardHistory", "PromshardProtocol"]),
+        .testTarget(name: "JobsTests", dependencies: ["PromshardJobs", "PromshardProtocol", "PromshardConfig"]),
         .testTarget(
             name: "ExecutorIntegrationTests",
             dependencies: [
                 "PromshardDispatch", "PromshardExecutorHost", "PromshardProtocol", "PromshardTestSupport",
-                "PromshardHistory", "PromshardConfig", "PromshardSpawn",
+                "PromshardHistory", "PromshardConfig", "PromshardSpawn", "PromshardJobs",
             ]),
         .testTarget(
             name: "ConsulTests",

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs promshard: builds a release (unless --from-build-dir) and copies
-#   $PREFIX/bin/promshard, promshard-exec-file, -scp, -ansible   side by side
+#   $PREFIX/bin/promshard, promshard-exec-file, -scp, -ansible, -job   side by side
 #   $PREFIX/share/promshard/plugins/                       playbooks, examples
 #   $PREFIX/share/doc/promshard/                           README, docs, example config
 #   $UNITDIR/promshard.service                             paths set to $PREFIX
@@ -59,7 +59,7 @@ SHAREDIR="$PREFIX/share/promshard"
 DOCDIR="$PREFIX/share/doc/promshard"
 CONFDIR="$SYSCONFDIR/promshard"
 STATEDIR=/var/lib/promshard
-executors="promshard-exec-file promshard-exec-scp promshard-exec-ansible"
+executors="promshard-exec-file promshard-exec-scp promshard-exec-ansible promshard-exec-job"
 case "$PREFIX" in /*) ;; *) echo "install: PREFIX must be absolute, got $PREFIX" >&2; exit 2 ;; esac
 case "$DESTDIR$PREFIX$SYSCONFDIR$UNITDIR$BASHCOMPDIR$ZSHCOMPDIR" in
   *[[:space:]]*) echo "install: paths with spaces are not supported" >&2; exit 2 ;;

@@ -86,8 +86,11 @@ $prefix/bin/promshard
 $prefix/bin/promshard-exec-file
 $prefix/bin/promshard-exec-scp
 $prefix/bin/promshard-exec-ansible
+$prefix/bin/promshard-exec-job
 $prefix/share/promshard/plugins/ansible/copy_file_and_reload.yaml
+$prefix/share/promshard/plugins/ansible/callback_plugins/promshard_job.py
 $prefix/share/promshard/plugins/examples/copy-and-reload.sh
+$prefix/share/promshard/plugins/examples/job-runner.sh
 $prefix/share/promshard/install-manifest.txt
 $prefix/share/doc/promshard/README.md
 $prefix/share/doc/promshard/docs/CONFIG.md
@@ -105,7 +108,7 @@ install_into_destdir() {
 test_install_puts_every_file_in_place() {
   expect "install.sh --from-build-dir exits 0" install_into_destdir
   for f in $installed_files; do expect "installed: $f" test -f "$dest$f"; done
-  for b in promshard promshard-exec-file promshard-exec-scp promshard-exec-ansible; do
+  for b in promshard promshard-exec-file promshard-exec-scp promshard-exec-ansible promshard-exec-job; do
     expect "executable: $prefix/bin/$b" test -x "$dest$prefix/bin/$b"
   done
   expect "executable: plugins/examples/copy-and-reload.sh" \
@@ -294,8 +297,11 @@ deb_files="
 ./usr/bin/promshard-exec-file
 ./usr/bin/promshard-exec-scp
 ./usr/bin/promshard-exec-ansible
+./usr/bin/promshard-exec-job
 ./usr/share/promshard/plugins/ansible/copy_file_and_reload.yaml
+./usr/share/promshard/plugins/ansible/callback_plugins/promshard_job.py
 ./usr/share/promshard/plugins/examples/copy-and-reload.sh
+./usr/share/promshard/plugins/examples/job-runner.sh
 ./usr/lib/systemd/system/promshard.service
 ./usr/share/bash-completion/completions/promshard
 ./usr/share/zsh/vendor-completions/_promshard
@@ -378,7 +384,7 @@ test_the_real_policy_rc_d_is_untouched() {
   fi
 }
 
-for b in promshard promshard-exec-file promshard-exec-scp promshard-exec-ansible; do
+for b in promshard promshard-exec-file promshard-exec-scp promshard-exec-ansible promshard-exec-job; do
   [ -x "$build_dir/$b" ] || { echo "install: $build_dir/$b is not built (swift build)" >&2; echo "install: 0 passed, 1 failed"; exit 1; }
 done
 

@@ -20,11 +20,13 @@ public struct PromshardConfig: Codable, Sendable, Equatable {
     public var zabbix: ZabbixSettings?
     /// `consul` (optional).
     public var consul: ConsulSettings?
+    /// `jobs` (optional): the jobs engine; its child runs only when set.
+    public var jobs: JobsSettings?
 
     public init(
         sourcePath: String, stateDir: String, http: HTTPSettings = .init(),
         supervisor: SupervisorSettings = .init(), services: [ServiceConfig], zabbix: ZabbixSettings? = nil,
-        consul: ConsulSettings? = nil
+        consul: ConsulSettings? = nil, jobs: JobsSettings? = nil
     ) {
         self.sourcePath = sourcePath
         self.stateDir = stateDir
@@ -33,6 +35,7 @@ public struct PromshardConfig: Codable, Sendable, Equatable {
         self.services = services
         self.zabbix = zabbix
         self.consul = consul
+        self.jobs = jobs
     }
 }
 
@@ -304,6 +307,7 @@ extension PromshardConfig {
     public var redacted: PromshardConfig {
         var copy = self
         if let c = copy.consul, !c.token.isEmpty { copy.consul?.token = "<redacted>" }
+        if let j = copy.jobs { copy.jobs?.store = j.redactedStore }
         return copy
     }
 }

@@ -2,7 +2,10 @@ import PromshardProtocol
 
 /// Keys of each section, as written in YAML.
 enum Keys {
-    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul"]
+    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul", "jobs"]
+    static let jobs = [
+        "store", "workers", "unit_size", "timeout", "lease", "kill_grace", "executor", "params",
+    ]
     static let http = ["listen"]
     static let supervisor = [
         "stop_grace", "max_restarts", "restart_window", "backoff_initial", "backoff_max", "backoff_reset",
@@ -62,18 +65,21 @@ extension ConfigDecoder {
 
         var supervisor = SupervisorSettings()
         if let f = fields["supervisor"] { supervisor = decodeSupervisor(f) }
+        var jobs: JobsSettings?
+        if let f = fields["jobs"] { jobs = decodeJobs(f) }
         var consul: ConsulSettings?
         if let f = fields["consul"] { consul = decodeConsul(f) }
-        // `services: []` is a normal local file when the services come from Consul KV; the
-        // value of the key itself is where they are, so it must list some.
-        let services = decodeServices(fields, allowEmpty: !remote && consul?.configKey != nil)
+        // `services: []` is a normal config that only runs jobs, and a normal local file when
+        // the services come from Consul KV (the value of the key itself must then list some).
+        let services = decodeServices(
+            fields, allowEmpty: jobs != nil || (!remote && consul?.configKey != nil))
         var zabbix: ZabbixSettings?
         if let f = fields["zabbix"] { zabbix = decodeZabbix(f) }
 
         return PromshardConfig(
             sourcePath: sourcePath, stateDir: stateDir, http: http, supervisor: supervisor,
             services: services,
-            zabbix: zabbix, consul: consul)
+            zabbix: zabbix, consul: consul, jobs: jobs)
     }
 
     mutating func decodeSupervisor(_ field: Field) -> SupervisorSettings {
@@ -102,10 +108,10 @@ extension ConfigDecoder {
         return s
     }
 
-    /// `services`; an empty list only when `allowEmpty` (`consul.config_key` is set).
+    /// `services`; an empty list only when `allowEmpty` (`jobs:` or, in the local file, `consul.config_key` is set).
     mutating func decodeServices(_ root: Fields, allowEmpty: Bool) -> [ServiceConfig] {
         guard let field = root["services"] else {
-            missing(root, "services")
+            if !allowEmpty { missing(root, "services") }
             return []
         }
         guard let items = sequence(field) else { return [] }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import PromshardJobsHTTP
 import PromshardMetrics
 import PromshardProtocol
 
@@ -115,6 +116,7 @@ public struct HealthHTTPServer: Sendable {
         router.get("/api/v1/sd/**", use: pull)
         router.get("/jobs", use: pull)
         router.get("/jobs/**", use: pull)
+        JobsRoutes(config: { store.read { $0.builder.config } }).mount(on: router)
         return router
     }
 

@@ -52,8 +52,11 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
 
 /// The roles of the processes on the bus.
 public enum Role: String, Sendable, Codable, CaseIterable {
-    case supervisor, discovery, hashing, dispatch, health
+    case supervisor, discovery, hashing, dispatch, health, jobs
 
-    /// The children the supervisor spawns, in data-flow order.
+    /// The children the supervisor always spawns, in data-flow order.
     public static let children: [Role] = [.discovery, .hashing, .dispatch, .health]
+
+    /// The children to spawn: ``children`` plus `jobs` when `jobs:` is configured.
+    public static func children(jobs: Bool) -> [Role] { jobs ? children + [.jobs] : children }
 }

@@ -4,6 +4,7 @@ import PromshardDiscovery
 import PromshardDispatch
 import PromshardHashing
 import PromshardHealth
+import PromshardJobs
 import PromshardMetrics
 import PromshardProtocol
 import PromshardRuntime
@@ -60,6 +61,7 @@ struct RoleService: Service {
         case .hashing: await HashingChild.run(bus: bus)
         case .dispatch: await DispatchChild.run(bus: bus)
         case .health: await HealthChild.run(bus: bus)
+        case .jobs: await JobsChild.run(bus: bus)
         case .supervisor: break
         }
         if bus.supervisorGone {

@@ -8,7 +8,8 @@ struct PromshardCommand: AsyncParsableCommand {
         abstract: "Shard Prometheus scrape targets across a fleet of Prometheus collectors.",
         version: VersionCommand.line,
         subcommands: [
-            RunCommand.self, CheckCommand.self, PlanCommand.self, HistoryCommand.self, VersionCommand.self,
+            RunCommand.self, CheckCommand.self, PlanCommand.self, HistoryCommand.self, JobCommand.self,
+            VersionCommand.self,
             ChildCommand.self,
         ]
     )

@@ -85,6 +85,9 @@ final class Supervisor: @unchecked Sendable {
         self.childArguments = childArguments
     }
 
+    /// The children of this config (the role table's start conditions): `jobs` only with `jobs:`.
+    private var roles: [Role] { Role.children(jobs: config.jobs != nil) }
+
     private var policy: RestartPolicy {
         let s = config.supervisor
         return RestartPolicy(
@@ -106,7 +109,7 @@ final class Supervisor: @unchecked Sendable {
                 "config": "\(configPath)", "pid": "\(getpid())", "services": "\(config.services.count)",
             ])
         publishConfig()
-        for role in Role.children { start(role) }
+        for role in roles { start(role) }
         let reporter = MetricsReporter(
             role: .supervisor, pid: getpid(), startedMs: Int64(Date().timeIntervalSince1970 * 1000))
         reporter.bootstrap()
@@ -250,7 +253,7 @@ final class Supervisor: @unchecked Sendable {
     private func publishConfig() { publish(.config, config) }
 
     private func publishChildren() {
-        let infos = Role.children.map { role -> ChildInfo in
+        let infos = roles.map { role -> ChildInfo in
             let slot = slots[role] ?? Slot()
             return ChildInfo(
                 role: role, pid: slot.process?.pid, running: slot.process != nil, restarts: slot.restarts,
@@ -427,6 +430,8 @@ final class Supervisor: @unchecked Sendable {
         }
         config = fresh
         publishConfig()
+        // A role the new config adds (`jobs:`) starts now; one it drops idles.
+        for role in roles where slots[role] == nil { start(role) }
         if confirmsDrops { publish(.reload, ReloadBody(changed: true)) }
         Instruments.configReload(result: "applied")
         logger.info(
@@ -482,7 +487,7 @@ final class Supervisor: @unchecked Sendable {
     private func checkLiveness() {
         guard !stopping else { return }
         let now = self.now
-        for role in Role.children {
+        for role in roles {
             guard slots[role]?.process != nil, slots[role]?.killReason == nil,
                 let action = slots[role]?.liveness?.tick(now: now)
             else { continue }
@@ -522,13 +527,13 @@ final class Supervisor: @unchecked Sendable {
 
     /// `READY=1` once every child has connected for the first time.
     private func notifyReadyOnce() {
-        guard !ready, !stopping, Role.children.allSatisfy({ slots[$0]?.connected == true }) else { return }
+        guard !ready, !stopping, roles.allSatisfy({ slots[$0]?.connected == true }) else { return }
         ready = true
         logger.info("all children running")
         notifier?.notify(
             "READY=1\n"
                 + SystemdNotifier.statusLine(
-                    "running; children \(Role.children.count)/\(Role.children.count)"))
+                    "running; children \(roles.count)/\(roles.count)"))
     }
 
     /// `WATCHDOG=1` at half the interval systemd asked for.

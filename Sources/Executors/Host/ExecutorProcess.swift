@@ -60,7 +60,7 @@ enum ExecutorProcess {
 
     static func run(
         executable: String, arguments: [String], stdin: [UInt8], deadline: Duration, killGrace: Duration,
-        maxOutputBytes: Int
+        maxOutputBytes: Int, onLine: (@Sendable (String) -> Void)? = nil
     ) async throws(ExecutorSpawnError) -> ExecutorProcessResult {
         _ = ignoreSIGPIPE
         // The dispatch child is stopping: an executor started now would outlive it.
@@ -85,7 +85,7 @@ enum ExecutorProcess {
             ) { execution in
                 await supervise(
                     execution, stdin: stdin, deadlineAt: deadlineAt, killGrace: killGrace,
-                    maxOutputBytes: maxOutputBytes, clock: clock)
+                    maxOutputBytes: maxOutputBytes, clock: clock, onLine: onLine)
             }
         } catch {
             throw ExecutorSpawnError(message: spawnFailureMessage(executable, error))
@@ -119,7 +119,8 @@ enum ExecutorProcess {
     /// deadline, until the leader has exited and its group has been killed.
     private static func supervise(
         _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, stdin: [UInt8],
-        deadlineAt: ContinuousClock.Instant, killGrace: Duration, maxOutputBytes: Int, clock: ContinuousClock
+        deadlineAt: ContinuousClock.Instant, killGrace: Duration, maxOutputBytes: Int, clock: ContinuousClock,
+        onLine: (@Sendable (String) -> Void)?
     ) async -> Captured {
         let group = ProcessGroup(id: execution.processIdentifier.value)
         // Known to the dispatch child's emergency stop until the group is dead.
@@ -133,14 +134,19 @@ enum ExecutorProcess {
             }
             tasks.addTask {
                 var lines = ExecutorLineCollector(maxBytes: maxOutputBytes)
+                var stream = onLine.map { StreamedLines(onLine: $0) }
                 do {
                     for try await chunk in execution.standardOutput {
-                        chunk.withUnsafeBytes { lines.append($0) }
+                        chunk.withUnsafeBytes {
+                            lines.append($0)
+                            stream?.append($0)
+                        }
                     }
                 } catch {
                     // A read error ends the capture; the process is still supervised.
                 }
                 lines.finish()
+                stream?.finish()
                 return .stdout(lines.keptLines)
             }
             tasks.addTask {

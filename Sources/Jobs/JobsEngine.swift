@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import Metrics
+import PromshardProtocol
+
+/// This instance's share of the work: claims units from the store and runs
+/// up to `workers` of them at once, each with a ``UnitRunner``.
+///
+/// It polls the store every ``pollEvery`` when it has a free worker, and at
+/// once when a unit ends. Cancelling ``run()`` kills every running unit's
+/// process group; their leases then expire and the units are claimed again.
+public struct JobsEngine: Sendable {
+    public var store: any JobStore
+    public var runner: UnitRunner
+    public var workers: Int
+    /// Identifies this instance in the store (`host:pid`).
+    public var owner: String
+    public var pollEvery: Duration = .milliseconds(500)
+    public var logger = Logger(label: "jobs")
+
+    public init(
+        store: any JobStore, runner: UnitRunner, workers: Int, owner: String = JobsEngine.defaultOwner
+    ) {
+        self.store = store
+        self.runner = runner
+        self.workers = max(1, workers)
+        self.owner = owner
+    }
+
+    /// `hostname:pid`.
+    public static var defaultOwner: String {
+        "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    }
+
+    private enum Event: Sendable {
+        case tick
+        case unit(ClaimedUnit, UnitRunner.End)
+    }
+
+    /// Runs until cancelled.
+    public func run() async {
+        let running = Gauge(label: "promshard_jobs_units_running")
+        let ended = Counter(label: "promshard_jobs_units_total")
+        await withTaskGroup(of: Event.self) { group in
+            var active = 0
+            var ticking = false
+            while !Task.isCancelled {
+                if active < workers {
+                    do {
+                        let units = try await store.claim(
+                            owner: owner, limit: workers - active, leaseMs: runner.leaseMs, nowMs: nowMs())
+                        for unit in units {
+                            active += 1
+                            logger.info(
+                                "unit started",
+                                metadata: [
+                                    "job": "\(unit.job)", "unit": "\(unit.unit)",
+                                    "hosts": "\(unit.hosts.count)",
+                                    "attempt": "\(unit.attempt)",
+                                ])
+                            group.addTask { [runner] in .unit(unit, await runner.run(unit)) }
+                        }
+                    } catch {
+                        logger.error("cannot claim units", metadata: ["error": "\(error)"])
+                    }
+                }
+                running.record(active)
+                if !ticking {
+                    ticking = true
+                    let poll = pollEvery
+                    group.addTask {
+                        try? await Task.sleep(for: poll)
+                        return .tick
+                    }
+                }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .tick: ticking = false
+                case .unit(let unit, let end):
+                    active -= 1
+                    ended.increment()
+                    logger.info(
+                        "unit ended",
+                        metadata: ["job": "\(unit.job)", "unit": "\(unit.unit)", "end": "\(end)"])
+                }
+            }
+            group.cancelAll()
+            running.record(0)
+        }
+    }
+}
