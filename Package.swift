@@ -113,6 +113,16 @@ let package = Package(
             ],
             path: "Sources/Health", swiftSettings: strict),
 
+        .target(
+            name: "PromshardPush",
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardRuntime",
+                "PromshardHashingEngine", "PromshardMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Push", swiftSettings: strict),
+
         // MARK: The promshard executable: CLI + supervisor
         .executableTarget(
             name: "promshard",
@@ -120,7 +130,7 @@ let package = Package(
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardSupervisorCore",
                 "PromshardDiscovery",
                 "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth",
-                "PromshardHistory",
+                "PromshardHistory", "PromshardPush",
                 "PromshardConsul",
                 "PromshardMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -209,6 +219,12 @@ let package = Package(
                 "PromshardConfig", .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
+        .testTarget(
+            name: "PushTests",
+            dependencies: [
+                "PromshardPush", "PromshardHashingEngine", "PromshardProtocol", "PromshardConfig",
+                "PromshardTestSupport",
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
     ]
 )

@@ -20,12 +20,15 @@ public struct PromshardConfig: Codable, Sendable, Equatable {
     public var zabbix: ZabbixSettings?
     /// `consul` (optional).
     public var consul: ConsulSettings?
+    /// `push` (optional): the Pushgateway router; its child runs only when set.
+    public var push: PushSettings?
 
     public init(
         sourcePath: String, stateDir: String, http: HTTPSettings = .init(),
         supervisor: SupervisorSettings = .init(), services: [ServiceConfig], zabbix: ZabbixSettings? = nil,
-        consul: ConsulSettings? = nil
+        consul: ConsulSettings? = nil, push: PushSettings? = nil
     ) {
+        self.push = push
         self.sourcePath = sourcePath
         self.stateDir = stateDir
         self.http = http

@@ -2,7 +2,7 @@ import PromshardProtocol
 
 /// Keys of each section, as written in YAML.
 enum Keys {
-    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul"]
+    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul", "push"]
     static let http = ["listen"]
     static let supervisor = [
         "stop_grace", "max_restarts", "restart_window", "backoff_initial", "backoff_max", "backoff_reset",
@@ -61,7 +61,10 @@ extension ConfigDecoder {
 
         var supervisor = SupervisorSettings()
         if let f = fields["supervisor"] { supervisor = decodeSupervisor(f) }
-        let services = decodeServices(fields)
+        // A router-only promshard (`push:` set) may have `services: []` or none.
+        let services = decodeServices(fields, optional: fields["push"] != nil)
+        var push: PushSettings?
+        if let f = fields["push"] { push = decodePush(f, httpListen: http.listen) }
         var zabbix: ZabbixSettings?
         if let f = fields["zabbix"] { zabbix = decodeZabbix(f) }
         var consul: ConsulSettings?
@@ -70,7 +73,7 @@ extension ConfigDecoder {
         return PromshardConfig(
             sourcePath: sourcePath, stateDir: stateDir, http: http, supervisor: supervisor,
             services: services,
-            zabbix: zabbix, consul: consul)
+            zabbix: zabbix, consul: consul, push: push)
     }
 
     mutating func decodeSupervisor(_ field: Field) -> SupervisorSettings {
@@ -99,13 +102,15 @@ extension ConfigDecoder {
         return s
     }
 
-    mutating func decodeServices(_ root: Fields) -> [ServiceConfig] {
-        guard let field = root["services"] else {
-            missing(root, "services")
+    /// `services:`; with `optional` (a `push:` config) it may be absent or empty.
+    mutating func decodeServices(_ root: Fields, optional: Bool = false) -> [ServiceConfig] {
+        guard let field = root["services"], !(optional && field.isNull) else {
+            if !optional { missing(root, "services") }
             return []
         }
         guard let items = sequence(field) else { return [] }
         if items.isEmpty {
+            if optional { return [] }
             report(field, "must list at least one service")
             return []
         }
@@ -169,7 +174,8 @@ extension ConfigDecoder {
         )
     }
 
-    mutating func decodeCollectors(_ field: Field) -> CollectorsConfig? {
+    /// `collectors:`, or `push.gateways:` (same keys) with `noun` "gateways".
+    mutating func decodeCollectors(_ field: Field, noun: String = "collectors") -> CollectorsConfig? {
         guard let m = mapping(field, known: Keys.collectors) else { return nil }
         var collectors: [StaticCollector] = []
         var firstLine: [String: Int] = [:]
@@ -194,7 +200,7 @@ extension ConfigDecoder {
         // empty list with no `consul_service` means "no source".
         let staticGiven = m["static"].map { $0.node.items?.isEmpty != true } ?? false
         if !staticGiven, m["consul_service"] == nil {
-            report(field, "no collectors: set collectors.static and/or collectors.consul_service")
+            report(field, "no \(noun): set \(noun).static and/or \(noun).consul_service")
         }
         return CollectorsConfig(
             static: collectors, consulService: consulService, healthCheck: healthCheck,

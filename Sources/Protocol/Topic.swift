@@ -29,6 +29,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case metrics
     /// A SIGHUP found the config valid (supervisor → discovery): confirms held target removals.
     case reload
+    /// The Pushgateways of `push:` with their health (discovery → push, health).
+    case pushGateways = "push.gateways"
     /// Liveness probe (supervisor → one child, never routed).
     case ping
     /// Answer to a ``ping`` with its `id` (child → supervisor, never routed).
@@ -39,7 +41,7 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
         switch self {
         case .nodes, .targets, .targetCounts, .assignment, .assignmentSummary, .dispatchResult, .status,
             .config,
-            .children, .leader, .metrics:
+            .children, .leader, .metrics, .pushGateways:
             true
         case .hello, .shutdown, .reload, .ping, .pong: false
         }
@@ -48,8 +50,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
 
 /// The roles of the processes on the bus.
 public enum Role: String, Sendable, Codable, CaseIterable {
-    case supervisor, discovery, hashing, dispatch, health
+    case supervisor, discovery, hashing, dispatch, health, push
 
-    /// The children the supervisor spawns, in data-flow order.
-    public static let children: [Role] = [.discovery, .hashing, .dispatch, .health]
+    /// The children the supervisor may spawn, in data-flow order (`push` only with `push:`).
+    public static let children: [Role] = [.discovery, .hashing, .dispatch, .health, .push]
 }

@@ -6,6 +6,7 @@ import PromshardHashing
 import PromshardHealth
 import PromshardMetrics
 import PromshardProtocol
+import PromshardPush
 import PromshardRuntime
 import ServiceLifecycle
 
@@ -60,6 +61,7 @@ struct RoleService: Service {
         case .hashing: await HashingChild.run(bus: bus)
         case .dispatch: await DispatchChild.run(bus: bus)
         case .health: await HealthChild.run(bus: bus)
+        case .push: await PushChild.run(bus: bus)
         case .supervisor: break
         }
         if bus.supervisorGone {

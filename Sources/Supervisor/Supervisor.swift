@@ -75,6 +75,9 @@ final class Supervisor: @unchecked Sendable {
         self.childArguments = childArguments
     }
 
+    /// The children this config runs: all of ``Role/children``, `push` only with `push:`.
+    private var roles: [Role] { Role.children.filter { $0 != .push || config.push != nil } }
+
     private var policy: RestartPolicy {
         let s = config.supervisor
         return RestartPolicy(
@@ -96,7 +99,7 @@ final class Supervisor: @unchecked Sendable {
                 "config": "\(configPath)", "pid": "\(getpid())", "services": "\(config.services.count)",
             ])
         publishConfig()
-        for role in Role.children { start(role) }
+        for role in roles { start(role) }
         let reporter = MetricsReporter(
             role: .supervisor, pid: getpid(), startedMs: Int64(Date().timeIntervalSince1970 * 1000))
         reporter.bootstrap()
@@ -146,7 +149,9 @@ final class Supervisor: @unchecked Sendable {
             guard slots[role]?.generation == generation else { return }
             childExited(role, status: status)
         case .restartDue(let role, let generation):
-            guard !stopping, slots[role]?.generation == generation, slots[role]?.process == nil else {
+            guard !stopping, roles.contains(role), slots[role]?.generation == generation,
+                slots[role]?.process == nil
+            else {
                 return
             }
             start(role)
@@ -236,7 +241,7 @@ final class Supervisor: @unchecked Sendable {
     private func publishConfig() { publish(.config, config) }
 
     private func publishChildren() {
-        let infos = Role.children.map { role -> ChildInfo in
+        let infos = roles.map { role -> ChildInfo in
             let slot = slots[role] ?? Slot()
             return ChildInfo(
                 role: role, pid: slot.process?.pid, running: slot.process != nil, restarts: slot.restarts,
@@ -299,7 +304,7 @@ final class Supervisor: @unchecked Sendable {
         let reason = slot.killReason
         slot.killReason = nil
         router.disconnect(role)
-        if stopping {
+        if stopping || !roles.contains(role) {
             slots[role] = slot
             logger.info("child stopped", metadata: ["child": "\(role.rawValue)", "status": "\(status)"])
             publishChildren()
@@ -365,8 +370,12 @@ final class Supervisor: @unchecked Sendable {
                 publish(.reload, ReloadBody(changed: false))
                 return
             }
+            let before = roles
             config = fresh
             publishConfig()
+            // `push:` added or removed: start or stop the push child.
+            for role in roles where !before.contains(role) && slots[role]?.process == nil { start(role) }
+            for (role, slot) in slots where !roles.contains(role) { slot.process?.signal(SIGTERM) }
             publish(.reload, ReloadBody(changed: true))
             Instruments.configReload(result: "applied")
             logger.info(
@@ -458,13 +467,13 @@ final class Supervisor: @unchecked Sendable {
 
     /// `READY=1` once every child has connected for the first time.
     private func notifyReadyOnce() {
-        guard !ready, !stopping, Role.children.allSatisfy({ slots[$0]?.connected == true }) else { return }
+        guard !ready, !stopping, roles.allSatisfy({ slots[$0]?.connected == true }) else { return }
         ready = true
         logger.info("all children running")
         notifier?.notify(
             "READY=1\n"
                 + SystemdNotifier.statusLine(
-                    "running; children \(Role.children.count)/\(Role.children.count)"))
+                    "running; children \(roles.count)/\(roles.count)"))
     }
 
     /// `WATCHDOG=1` at half the interval systemd asked for.
