@@ -4,12 +4,12 @@
 # over three gateways; side by side in one run, with wrk (Debian `wrk`).
 #
 # usage: scripts/bench-push.sh [duration (default 10s)] [connections (default 16)]
-# needs a release build: swift build -c release --product promshard
+# needs a release build: swift build -c release --product promshard (or PROMSHARD_BIN=path)
 set -eu
 duration=${1:-10s}
 connections=${2:-16}
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin="$root/.build/release/promshard"
+bin=${PROMSHARD_BIN:-"$root/.build/release/promshard"}
 [ -x "$bin" ] || { echo "build first: swift build -c release --product promshard" >&2; exit 2; }
 tmp=$(mktemp -d /tmp/promshard-bench-push.XXXXXX)
 pids=""
@@ -39,7 +39,7 @@ YAML
   "$bin" run --config "$tmp/$name/promshard.yaml" --log-level warning >"$tmp/$name/log" 2>&1 &
   pids="$pids $!"
 }
-wait_http() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
 g1=$(port); g2=$(port); g3=$(port); r1=$(port); r3=$(port)
 gateway "$g1"; gateway "$g2"; gateway "$g3"

@@ -13,7 +13,8 @@ public actor DiscoveryEngine {
         /// `push.gateways` (only with `push:`).
         public var gateways: @Sendable (GatewaysBody) -> Void
         public init(
-            nodes: @escaping @Sendable (NodesBody) -> Void, targets: @escaping @Sendable (TargetsBody) -> Void,
+            nodes: @escaping @Sendable (NodesBody) -> Void,
+            targets: @escaping @Sendable (TargetsBody) -> Void,
             gateways: @escaping @Sendable (GatewaysBody) -> Void = { _ in }
         ) {
             self.nodes = nodes

@@ -43,7 +43,8 @@ enum GroupListing {
         let type = (family["type"] as? String ?? "UNTYPED").lowercased()
         var out = ""
         if let help = family["help"] as? String {
-            out += "# HELP \(name) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
+            out +=
+                "# HELP \(name) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
         }
         out += "# TYPE \(name) \(type)\n"
         for metric in family["metrics"] as? [[String: Any]] ?? [] {

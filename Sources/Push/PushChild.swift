@@ -35,10 +35,14 @@ public enum PushChild {
                 }
                 serving = Task {
                     await withTaskGroup(of: Void.self) { group in
-                        group.addTask { await PushHTTPServer(settings: push, rings: rings).run(logger: logger) }
                         group.addTask {
-                            await Reconciler(rings: rings, timeout: push.timeout, interval: push.reconcileInterval)
-                                .run()
+                            await PushHTTPServer(settings: push, rings: rings).run(logger: logger)
+                        }
+                        group.addTask {
+                            await Reconciler(
+                                rings: rings, timeout: push.timeout, interval: push.reconcileInterval
+                            )
+                            .run()
                         }
                     }
                 }

@@ -33,7 +33,9 @@ struct PushHTTPServer: Sendable {
             let app = Application(
                 router: router(),
                 configuration: .init(address: .hostname(host, port: port), serverName: nil),
-                onServerRunning: { _ in logger.info("push router listening", metadata: ["listen": "\(settings.listen)"]) },
+                onServerRunning: { _ in
+                    logger.info("push router listening", metadata: ["listen": "\(settings.listen)"])
+                },
                 logger: quiet)
             do {
                 try await app.runService(gracefulShutdownSignals: [])

@@ -22,8 +22,10 @@ struct PushHandler: Sendable {
         guard let owner = rings.current.owner(of: key) else {
             return PushHTTPServer.text(.serviceUnavailable, Self.noGateway)
         }
-        let data = (try? JSONSerialization.data(
-            withJSONObject: ["gateway": owner.name, "key": key.description], options: [.sortedKeys])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(
+                withJSONObject: ["gateway": owner.name, "key": key.description], options: [.sortedKeys]))
+            ?? Data()
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: Array(data) + [0x0A])))
@@ -54,7 +56,8 @@ struct PushHandler: Sendable {
         case .body(let b): body = b
         case .tooLarge:
             return PushHTTPServer.text(
-                .contentTooLarge, "push body larger than push.max_body_bytes (\(settings.maxBodyBytes) bytes)")
+                .contentTooLarge, "push body larger than push.max_body_bytes (\(settings.maxBodyBytes) bytes)"
+            )
         case .timedOut:
             return PushHTTPServer.text(.requestTimeout, "push body not received within \(settings.timeout)")
         case .failed(let why):

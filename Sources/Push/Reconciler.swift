@@ -63,7 +63,8 @@ struct Reconciler: Sendable {
                 guard let ownerHas = held[owner.name] else { continue }
                 if !ownerHas.contains(group.key) {
                     let ok = await send(
-                        "PUT", owner, group.key.path, body: Array(group.text.utf8), contentType: "text/plain; version=0.0.4")
+                        "PUT", owner, group.key.path, body: Array(group.text.utf8),
+                        contentType: "text/plain; version=0.0.4")
                     Instruments.pushReconciled(action: "moved", ok: ok)
                     guard ok else { continue }
                     held[owner.name, default: []].insert(group.key)
@@ -93,12 +94,15 @@ struct Reconciler: Sendable {
             do {
                 let r = try HTTPClient.request(url: url, timeout: timeout, maxBodyBytes: 256 << 20)
                 guard r.isSuccess else {
-                    logger.warning("cannot list groups", metadata: ["gateway": "\(gateway.name)", "status": "\(r.status)"])
+                    logger.warning(
+                        "cannot list groups",
+                        metadata: ["gateway": "\(gateway.name)", "status": "\(r.status)"])
                     return nil
                 }
                 return try GroupListing.parse(r.body)
             } catch {
-                logger.warning("cannot list groups", metadata: ["gateway": "\(gateway.name)", "error": "\(error)"])
+                logger.warning(
+                    "cannot list groups", metadata: ["gateway": "\(gateway.name)", "error": "\(error)"])
                 return nil
             }
         }
@@ -115,15 +119,21 @@ struct Reconciler: Sendable {
         let logger = self.logger
         return await runBlocking { () -> Bool in
             do {
-                let r = try HTTPClient.request(method: method, url: url, timeout: timeout, headers: headers, body: body)
+                let r = try HTTPClient.request(
+                    method: method, url: url, timeout: timeout, headers: headers, body: body)
                 if !r.isSuccess {
                     logger.warning(
                         "reconcile request refused",
-                        metadata: ["method": "\(method)", "url": "\(url)", "status": "\(r.status)", "body": "\(r.bodyText)"])
+                        metadata: [
+                            "method": "\(method)", "url": "\(url)", "status": "\(r.status)",
+                            "body": "\(r.bodyText)",
+                        ])
                 }
                 return r.isSuccess
             } catch {
-                logger.warning("reconcile request failed", metadata: ["method": "\(method)", "url": "\(url)", "error": "\(error)"])
+                logger.warning(
+                    "reconcile request failed",
+                    metadata: ["method": "\(method)", "url": "\(url)", "error": "\(error)"])
                 return false
             }
         }

@@ -23,7 +23,8 @@ struct PushConfigTests {
             #expect(push.maxBodyBytes == 16 << 20)
         }
         let redirect = try ConfigLoader.parse(
-            yaml: "push:\n  mode: redirect\n  listen: 0.0.0.0:19091\n  gateways: {consul_service: pushgateway}\n",
+            yaml:
+                "push:\n  mode: redirect\n  listen: 0.0.0.0:19091\n  gateways: {consul_service: pushgateway}\n",
             sourcePath: configPath)
         #expect(redirect.push?.mode == .redirect)
         #expect(redirect.push?.gateways.consulService == "pushgateway")
@@ -52,6 +53,7 @@ struct PushConfigTests {
         expectError(yaml, path: "push.timeout", line: 7, "missing unit")
         expectError(yaml, path: "push.gateways", line: 8, "no gateways: set gateways.static")
         expectError(yaml, path: "push.gatways", line: 9, "did you mean \"gateways\"?")
-        expectError("push:\n  listen: 127.0.0.1:9091\n", path: "push.gateways", line: 2, "missing required key")
+        expectError(
+            "push:\n  listen: 127.0.0.1:9091\n", path: "push.gateways", line: 2, "missing required key")
     }
 }

@@ -56,7 +56,9 @@ import Testing
     }
 
     let names = ["127.0.0.1:9191", "127.0.0.1:9192", "127.0.0.1:9193"]
-    var keys: [GroupingKey] { (0..<300).map { GroupingKey(job: "j\($0)", labels: ["instance": "i\($0 % 7)"]) } }
+    var keys: [GroupingKey] {
+        (0..<300).map { GroupingKey(job: "j\($0)", labels: ["instance": "i\($0 % 7)"]) }
+    }
 
     @Test func aDeadGatewayMovesOnlyItsGroups() {
         let all = GatewayRing(gateways(names))

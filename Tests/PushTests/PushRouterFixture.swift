@@ -58,7 +58,8 @@ final class PushRouterFixture: @unchecked Sendable {
         for g in gateways { g.kill9() }
         // The daemon's log of the last run, for a failing test's reader.
         try? FileManager.default.removeItem(atPath: "/tmp/promshard-push-test-last.log")
-        try? FileManager.default.copyItem(atPath: dir.file("promshard.log"), toPath: "/tmp/promshard-push-test-last.log")
+        try? FileManager.default.copyItem(
+            atPath: dir.file("promshard.log"), toPath: "/tmp/promshard-push-test-last.log")
         dir.remove()
     }
 

@@ -23,8 +23,14 @@ import Testing
             #expect(Set(placement.values.compactMap(\.first)).count == 3)
 
             // Labels reordered, or @base64 (j7 = ajc, z1 = ejE=): the same group, same gateway.
-            #expect(curl(["-X", "PUT", "--data-binary", "m 2\n", "\(f.router)/metrics/job/j7/slot/s7/zone/z1"]).status == 200)
-            #expect(curl(["-X", "POST", "--data-binary", "n 3\n", "\(f.router)/metrics/job@base64/ajc/slot/s7/zone@base64/ejE="]).status == 200)
+            #expect(
+                curl(["-X", "PUT", "--data-binary", "m 2\n", "\(f.router)/metrics/job/j7/slot/s7/zone/z1"])
+                    .status == 200)
+            #expect(
+                curl([
+                    "-X", "POST", "--data-binary", "n 3\n",
+                    "\(f.router)/metrics/job@base64/ajc/slot/s7/zone@base64/ejE=",
+                ]).status == 200)
             placement = try f.placement()
             #expect(placement["j7"] == [f.owner(Self.path(7))!])
             #expect(f.owner("/metrics/job@base64/ajc/slot/s7/zone@base64/ejE=") == f.owner(Self.path(7)))
@@ -37,11 +43,14 @@ import Testing
             let big = String(repeating: "# padding\n", count: 7000)
             #expect(curl(["-X", "PUT", "--data-binary", big, "\(f.router)\(Self.path(9))"]).status == 413)
             // A path that is not a grouping key: 400 from the router.
-            #expect(curl(["-X", "PUT", "--data-binary", "m 1\n", "\(f.router)/metrics/job/j1/zone"]).status == 400)
+            #expect(
+                curl(["-X", "PUT", "--data-binary", "m 1\n", "\(f.router)/metrics/job/j1/zone"]).status == 400
+            )
 
             // DELETE through the router, plain and @base64.
             #expect(curl(["-X", "DELETE", "\(f.router)\(Self.path(3))"]).status == 202)
-            #expect(curl(["-X", "DELETE", "\(f.router)/metrics/job@base64/ajc/zone/z1/slot/s7"]).status == 202)
+            #expect(
+                curl(["-X", "DELETE", "\(f.router)/metrics/job@base64/ajc/zone/z1/slot/s7"]).status == 202)
             placement = try f.placement()
             #expect(placement["j3"] == nil && placement["j7"] == nil)
             #expect(placement.count == 118)
@@ -117,7 +126,10 @@ import Testing
             #expect(moved)
             // Survivors accept its groups; the others do not move.
             for i in 0..<120 { #expect(push(f, i, value: 2) == 200) }
-            #expect((0..<120).filter { !owned.contains($0) }.allSatisfy { f.owner(Self.path($0)) != victim.address })
+            #expect(
+                (0..<120).filter { !owned.contains($0) }.allSatisfy {
+                    f.owner(Self.path($0)) != victim.address
+                })
 
             // It comes back empty and gets its groups back by itself.
             try await victim.start()

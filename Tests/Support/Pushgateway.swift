@@ -24,7 +24,8 @@ public final class Pushgateway: @unchecked Sendable {
             throw TestSupportError("\(Self.binary) missing: apt-get install -y prometheus-pushgateway")
         }
         process = try TestProcess(
-            Self.binary, ["--persistence.file=", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"],
+            Self.binary,
+            ["--persistence.file=", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"],
             log: "\(dir)/pushgateway-\(port).log")
         let ready = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
             (try? HTTPGet.get(port: port, path: "/-/ready"))?.0 == 200
