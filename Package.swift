@@ -132,6 +132,16 @@ let package = Package(
             ],
             path: "Sources/Health", swiftSettings: strict),
 
+        .target(
+            name: "PromshardPush",
+            dependencies: [
+                "PromshardProtocol", "PromshardConfig", "PromshardCurl", "PromshardRuntime",
+                "PromshardHashingEngine", "PromshardMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Push", swiftSettings: strict),
+
         // MARK: The promshard executable: CLI + supervisor
         .executableTarget(
             name: "promshard",
@@ -139,7 +149,7 @@ let package = Package(
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardSupervisorCore",
                 "PromshardSpawn", "PromshardDiscovery",
                 "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth", "PromshardJobs",
-                "PromshardHistory",
+                "PromshardHistory", "PromshardPush",
                 "PromshardConsul",
                 "PromshardMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -234,6 +244,12 @@ let package = Package(
                 "PromshardConfig", .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .testTarget(name: "ProcessTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
+        .testTarget(
+            name: "PushTests",
+            dependencies: [
+                "PromshardPush", "PromshardHashingEngine", "PromshardProtocol", "PromshardConfig",
+                "PromshardTestSupport",
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["PromshardProtocol", "PromshardTestSupport"]),
     ]
 )

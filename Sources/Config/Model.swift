@@ -20,14 +20,17 @@ public struct PromshardConfig: Codable, Sendable, Equatable {
     public var zabbix: ZabbixSettings?
     /// `consul` (optional).
     public var consul: ConsulSettings?
+    /// `push` (optional): the Pushgateway router; its child runs only when set.
+    public var push: PushSettings?
     /// `jobs` (optional): the jobs engine; its child runs only when set.
     public var jobs: JobsSettings?
 
     public init(
         sourcePath: String, stateDir: String, http: HTTPSettings = .init(),
         supervisor: SupervisorSettings = .init(), services: [ServiceConfig], zabbix: ZabbixSettings? = nil,
-        consul: ConsulSettings? = nil, jobs: JobsSettings? = nil
+        consul: ConsulSettings? = nil, push: PushSettings? = nil, jobs: JobsSettings? = nil
     ) {
+        self.push = push
         self.sourcePath = sourcePath
         self.stateDir = stateDir
         self.http = http

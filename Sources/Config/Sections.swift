@@ -2,7 +2,7 @@ import PromshardProtocol
 
 /// Keys of each section, as written in YAML.
 enum Keys {
-    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul", "jobs"]
+    static let root = ["state_dir", "http", "supervisor", "services", "zabbix", "consul", "push", "jobs"]
     static let jobs = [
         "store", "workers", "unit_size", "timeout", "lease", "kill_grace", "executor", "params",
     ]
@@ -65,21 +65,24 @@ extension ConfigDecoder {
 
         var supervisor = SupervisorSettings()
         if let f = fields["supervisor"] { supervisor = decodeSupervisor(f) }
+        var push: PushSettings?
+        if let f = fields["push"] { push = decodePush(f, httpListen: http.listen) }
         var jobs: JobsSettings?
         if let f = fields["jobs"] { jobs = decodeJobs(f) }
         var consul: ConsulSettings?
         if let f = fields["consul"] { consul = decodeConsul(f) }
-        // `services: []` is a normal config that only runs jobs, and a normal local file when
-        // the services come from Consul KV (the value of the key itself must then list some).
+        // `services: []` (or none) is a normal config that only routes pushes or only runs
+        // jobs, and a normal local file when the services come from Consul KV (the value of the
+        // key itself must then list some).
         let services = decodeServices(
-            fields, allowEmpty: jobs != nil || (!remote && consul?.configKey != nil))
+            fields, allowEmpty: push != nil || jobs != nil || (!remote && consul?.configKey != nil))
         var zabbix: ZabbixSettings?
         if let f = fields["zabbix"] { zabbix = decodeZabbix(f) }
 
         return PromshardConfig(
             sourcePath: sourcePath, stateDir: stateDir, http: http, supervisor: supervisor,
             services: services,
-            zabbix: zabbix, consul: consul, jobs: jobs)
+            zabbix: zabbix, consul: consul, push: push, jobs: jobs)
     }
 
     mutating func decodeSupervisor(_ field: Field) -> SupervisorSettings {
@@ -108,9 +111,10 @@ extension ConfigDecoder {
         return s
     }
 
-    /// `services`; an empty list only when `allowEmpty` (`jobs:` or, in the local file, `consul.config_key` is set).
+    /// `services`; absent, null or empty only when `allowEmpty` (`push:`, `jobs:`, or in the
+    /// local file `consul.config_key` is set).
     mutating func decodeServices(_ root: Fields, allowEmpty: Bool) -> [ServiceConfig] {
-        guard let field = root["services"] else {
+        guard let field = root["services"], !(allowEmpty && field.isNull) else {
             if !allowEmpty { missing(root, "services") }
             return []
         }
@@ -183,7 +187,8 @@ extension ConfigDecoder {
         )
     }
 
-    mutating func decodeCollectors(_ field: Field) -> CollectorsConfig? {
+    /// `collectors:`, or `push.gateways:` (same keys) with `noun` "gateways".
+    mutating func decodeCollectors(_ field: Field, noun: String = "collectors") -> CollectorsConfig? {
         guard let m = mapping(field, known: Keys.collectors) else { return nil }
         var collectors: [StaticCollector] = []
         var firstLine: [String: Int] = [:]
@@ -208,7 +213,7 @@ extension ConfigDecoder {
         // empty list with no `consul_service` means "no source".
         let staticGiven = m["static"].map { $0.node.items?.isEmpty != true } ?? false
         if !staticGiven, m["consul_service"] == nil {
-            report(field, "no collectors: set collectors.static and/or collectors.consul_service")
+            report(field, "no \(noun): set \(noun).static and/or \(noun).consul_service")
         }
         return CollectorsConfig(
             static: collectors, consulService: consulService, healthCheck: healthCheck,

@@ -51,7 +51,7 @@ struct ConsulSources: Sendable {
     /// Drops the state of watches a new config no longer has.
     mutating func retain(_ config: PromshardConfig) {
         var keep = Set<String>()
-        for s in config.services {
+        for s in config.probedServices {
             for w in Self.watches(for: s, settings: config.consul ?? ConsulSettings()) {
                 keep.insert(w.id)
                 tags[w.id] = w.tag

@@ -28,7 +28,8 @@ public enum DiscoveryChild {
                 targets: {
                     bus.publish(.targets, $0)
                     bus.publish(.targetCounts, TargetCountsBody($0))
-                }))
+                },
+                gateways: { bus.publish(.pushGateways, $0) }))
         let leadership = Leadership()
         await leadership.setBus(bus)
         let remoteConfig = RemoteConfigWatch { bus.publish(.configRemote, $0) }

@@ -10,11 +10,16 @@ public actor DiscoveryEngine {
     public struct Sinks: Sendable {
         public var nodes: @Sendable (NodesBody) -> Void
         public var targets: @Sendable (TargetsBody) -> Void
+        /// `push.gateways` (only with `push:`).
+        public var gateways: @Sendable (GatewaysBody) -> Void
         public init(
-            nodes: @escaping @Sendable (NodesBody) -> Void, targets: @escaping @Sendable (TargetsBody) -> Void
+            nodes: @escaping @Sendable (NodesBody) -> Void,
+            targets: @escaping @Sendable (TargetsBody) -> Void,
+            gateways: @escaping @Sendable (GatewaysBody) -> Void = { _ in }
         ) {
             self.nodes = nodes
             self.targets = targets
+            self.gateways = gateways
         }
     }
 
@@ -26,6 +31,7 @@ public actor DiscoveryEngine {
     private var fileGroups: [String: [TargetGroup]] = [:]
     private var fileErrors: [String: [SourceError]] = [:]
     private var lastNodes: NodesBody?
+    private var lastGateways: GatewaysBody?
     private var lastTargets: TargetsBody?
     /// Whether a target source may have changed since `lastTargets` was built; rebuilding and
     /// comparing a million targets on every probe round is what this avoids.
@@ -45,16 +51,16 @@ public actor DiscoveryEngine {
         loops = []
         self.config = config
         targetsDirty = true
-        let names = Set(config.services.map(\.name))
+        let names = Set(config.probedServices.map(\.name))
         health = health.filter { names.contains($0.key) }
         files = files.filter { names.contains($0.key) }
         consul.retain(config)
         drops.retain(services: names)
-        for service in config.services {
+        for service in config.probedServices {
             let known = Set(collectors(of: service).map(\.name))
             health[service.name] = (health[service.name] ?? [:]).filter { known.contains($0.key) }
             loops.append(Task { await self.probeLoop(service) })
-            loops.append(Task { await self.fileLoop(service) })
+            if service.name != GatewayService.name { loops.append(Task { await self.fileLoop(service) }) }
             for watch in ConsulSources.watches(for: service, settings: config.consul ?? ConsulSettings()) {
                 loops.append(Task { await self.consulLoop(watch) })
             }
@@ -94,7 +100,7 @@ public actor DiscoveryEngine {
             logger.info("consul instances", metadata: meta.merging(["passing": "\(entries.count)"]) { $1 })
         }
         if watch.kind == .collectors,
-            let service = config?.services.first(where: { $0.name == watch.service })
+            let service = config?.probedServices.first(where: { $0.name == watch.service })
         {
             let current = collectors(of: service)
             let known = Set(current.map(\.name))
@@ -209,16 +215,27 @@ public actor DiscoveryEngine {
         var services: [String: [CollectorState]] = [:]
         var errors: [SourceError] = []
         for service in config?.services ?? [] {
-            services[service.name] = collectors(of: service).map { c in
-                let tracker = health[service.name]?[c.name]
-                let healthy = probed(c, of: service) ? tracker?.healthy ?? false : true
-                return CollectorState(
-                    name: c.name, address: c.address, port: c.port, healthy: healthy,
-                    weight: c.weight, zone: c.zone, lastError: tracker?.lastError)
-            }
+            services[service.name] = states(of: service)
             errors += consul.collectorErrors(service.name)
         }
         return NodesBody(services: services, errors: errors)
+    }
+
+    /// The gateways of `push:` as currently known; nil without `push:`.
+    public func gateways() -> GatewaysBody? {
+        guard let push = config?.push else { return nil }
+        let service = GatewayService.service(push)
+        return GatewaysBody(gateways: states(of: service), errors: consul.collectorErrors(service.name))
+    }
+
+    private func states(of service: ServiceConfig) -> [CollectorState] {
+        collectors(of: service).map { c in
+            let tracker = health[service.name]?[c.name]
+            let healthy = probed(c, of: service) ? tracker?.healthy ?? false : true
+            return CollectorState(
+                name: c.name, address: c.address, port: c.port, healthy: healthy,
+                weight: c.weight, zone: c.zone, lastError: tracker?.lastError)
+        }
     }
 
     /// The targets as currently known.
@@ -242,7 +259,7 @@ public actor DiscoveryEngine {
 
     /// Whether every collector of every service has been probed at least once.
     private var allProbed: Bool {
-        (config?.services ?? []).allSatisfy { s in
+        (config?.probedServices ?? []).allSatisfy { s in
             consul.settled(s)
                 && collectors(of: s).allSatisfy {
                     !probed($0, of: s) || health[s.name]?[$0.name]?.probed == true
@@ -258,6 +275,10 @@ public actor DiscoveryEngine {
         if n != lastNodes {
             lastNodes = n
             sinks.nodes(n)
+        }
+        if let g = gateways(), g != lastGateways {
+            lastGateways = g
+            sinks.gateways(g)
         }
         // A held removal is looked at every round: its hold may have expired or been confirmed.
         guard targetsDirty || !drops.held.isEmpty else { return }

@@ -125,7 +125,7 @@ public enum MetricsCatalog {
         childUp, childRestarts, collectorsHealthy, collectorsTotal, targets, collectorTargets,
         assignmentVersion,
         assignmentsSeen, targetsMoved, targetsIdealMoved, deliveries, deliveryDuration, executorTimeouts,
-        lastDeliverySuccess,
+        lastDeliverySuccess, pushRequests, pushDuration, pushUnavailable, pushGatewaysHealthy, pushReconciled,
     ]
 
     private static let byName: [String: Entry] = Dictionary(

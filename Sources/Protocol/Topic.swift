@@ -34,6 +34,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     /// The text of `consul.config_key` as read from Consul (discovery → supervisor, never
     /// routed): the supervisor validates it and applies it like SIGHUP.
     case configRemote = "config.remote"
+    /// The Pushgateways of `push:` with their health (discovery → push, health).
+    case pushGateways = "push.gateways"
     /// Liveness probe (supervisor → one child, never routed).
     case ping
     /// Answer to a ``ping`` with its `id` (child → supervisor, never routed).
@@ -43,7 +45,7 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     public var isRetained: Bool {
         switch self {
         case .nodes, .targets, .targetCounts, .assignment, .assignmentSummary, .dispatchResult, .sdRendered,
-            .status, .config, .children, .leader, .metrics:
+            .status, .config, .children, .leader, .metrics, .pushGateways:
             true
         case .hello, .shutdown, .reload, .configRemote, .ping, .pong: false
         }
@@ -52,11 +54,9 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
 
 /// The roles of the processes on the bus.
 public enum Role: String, Sendable, Codable, CaseIterable {
-    case supervisor, discovery, hashing, dispatch, health, jobs
+    case supervisor, discovery, hashing, dispatch, health, push, jobs
 
-    /// The children the supervisor always spawns, in data-flow order.
-    public static let children: [Role] = [.discovery, .hashing, .dispatch, .health]
-
-    /// The children to spawn: ``children`` plus `jobs` when `jobs:` is configured.
-    public static func children(jobs: Bool) -> [Role] { jobs ? children + [.jobs] : children }
+    /// The children the supervisor may spawn, in data-flow order (`push` only with `push:`,
+    /// `jobs` only with `jobs:`).
+    public static let children: [Role] = [.discovery, .hashing, .dispatch, .health, .push, .jobs]
 }

@@ -7,6 +7,7 @@ import PromshardHealth
 import PromshardJobs
 import PromshardMetrics
 import PromshardProtocol
+import PromshardPush
 import PromshardRuntime
 import ServiceLifecycle
 
@@ -61,6 +62,7 @@ struct RoleService: Service {
         case .hashing: await HashingChild.run(bus: bus)
         case .dispatch: await DispatchChild.run(bus: bus)
         case .health: await HealthChild.run(bus: bus)
+        case .push: await PushChild.run(bus: bus)
         case .jobs: await JobsChild.run(bus: bus)
         case .supervisor: break
         }

@@ -85,8 +85,17 @@ final class Supervisor: @unchecked Sendable {
         self.childArguments = childArguments
     }
 
-    /// The children of this config (the role table's start conditions): `jobs` only with `jobs:`.
-    private var roles: [Role] { Role.children(jobs: config.jobs != nil) }
+    /// The children this config runs (the role table's start conditions): all of
+    /// ``Role/children``, `push` only with `push:`, `jobs` only with `jobs:`.
+    private var roles: [Role] {
+        Role.children.filter { role in
+            switch role {
+            case .push: config.push != nil
+            case .jobs: config.jobs != nil
+            default: true
+            }
+        }
+    }
 
     private var policy: RestartPolicy {
         let s = config.supervisor
@@ -160,7 +169,9 @@ final class Supervisor: @unchecked Sendable {
             guard slots[role]?.generation == generation else { return }
             childExited(role, status: status)
         case .restartDue(let role, let generation):
-            guard !stopping, slots[role]?.generation == generation, slots[role]?.process == nil else {
+            guard !stopping, roles.contains(role), slots[role]?.generation == generation,
+                slots[role]?.process == nil
+            else {
                 return
             }
             start(role)
@@ -316,7 +327,7 @@ final class Supervisor: @unchecked Sendable {
         let reason = slot.killReason
         slot.killReason = nil
         router.disconnect(role)
-        if stopping {
+        if stopping || !roles.contains(role) {
             slots[role] = slot
             logger.info("child stopped", metadata: ["child": "\(role.rawValue)", "status": "\(status)"])
             publishChildren()
@@ -428,10 +439,12 @@ final class Supervisor: @unchecked Sendable {
             if confirmsDrops { publish(.reload, ReloadBody(changed: false)) }
             return
         }
+        let before = roles
         config = fresh
         publishConfig()
-        // A role the new config adds (`jobs:`) starts now; one it drops idles.
-        for role in roles where slots[role] == nil { start(role) }
+        // A role the new config adds (`push:`, `jobs:`) starts now; one it drops stops.
+        for role in roles where !before.contains(role) && slots[role]?.process == nil { start(role) }
+        for (role, slot) in slots where !roles.contains(role) { slot.process?.signal(SIGTERM) }
         if confirmsDrops { publish(.reload, ReloadBody(changed: true)) }
         Instruments.configReload(result: "applied")
         logger.info(

@@ -25,7 +25,8 @@ struct HealthModelTests {
                     dispatch: DispatchSettings(dest: "/d"))
             ])
         m.builder.children = ChildrenBody(
-            children: Role.children.map {
+            // The children of a config without `push:` (the supervisor lists only those it runs).
+            children: Role.children.filter { $0 != .push }.map {
                 ChildInfo(role: $0, pid: 10, running: running || $0 != .dispatch, restarts: 0, startedMs: 0)
             })
         return m

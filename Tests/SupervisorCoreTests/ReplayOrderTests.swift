@@ -1,0 +1,20 @@
+import PromshardProtocol
+import PromshardSupervisorCore
+import Testing
+
+@Suite struct ReplayOrderTests {
+    /// A retained topic missing from the replay order would never reach a child that connects
+    /// after it was published (as `push.gateways` once did).
+    @Test func everyRetainedTopicIsReplayed() {
+        let retained = Topic.allCases.filter { $0.isRetained && $0 != .metrics }
+        #expect(Set(retained) == Set(Router.replayOrder))
+    }
+
+    @Test func pushGatewaysReachALateSubscriber() throws {
+        var router = Router()
+        let line = try BusCodec.encode(
+            Envelope(type: .pushGateways, from: .discovery, seq: 1, body: GatewaysBody(gateways: [])))
+        _ = router.route(topic: .pushGateways, from: .discovery, line: line)
+        #expect(router.hello(from: .push, subscribe: [.pushGateways]) == [line])
+    }
+}
