@@ -25,8 +25,8 @@ struct HealthModelTests {
                     dispatch: DispatchSettings(dest: "/d"))
             ])
         m.builder.children = ChildrenBody(
-            // The children of a config without `push:` (the supervisor lists only those it runs).
-            children: Role.children.filter { $0 != .push }.map {
+            // The children of a config without `push:` or `jobs:` (the supervisor lists only those it runs).
+            children: Role.children.filter { $0 != .push && $0 != .jobs }.map {
                 ChildInfo(role: $0, pid: 10, running: running || $0 != .dispatch, restarts: 0, startedMs: 0)
             })
         return m

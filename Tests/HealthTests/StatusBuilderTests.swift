@@ -15,8 +15,8 @@ struct StatusBuilderTests {
                     dispatch: DispatchSettings(dest: "/d"))
             ])
         b.children = ChildrenBody(
-            // The children of a config without `push:` (the supervisor lists only those it runs).
-            children: Role.children.filter { $0 != .push }.map {
+            // The children of a config without `push:` or `jobs:` (the supervisor lists only those it runs).
+            children: Role.children.filter { $0 != .push && $0 != .jobs }.map {
                 ChildInfo(role: $0, pid: 1, running: running || $0 != .hashing, restarts: 0, startedMs: 0)
             })
         b.nodes = NodesBody(services: [
