@@ -70,7 +70,9 @@ public final class DeliveryHistory: Sendable {
         return try DeliveryHistory(readOnly: path)
     }
 
-    private init(readOnly path: String) throws(HistoryError) {
+    /// Nil for a database with no table at all: the dispatch child has just
+    /// created the file and not yet run its migrations (nothing recorded yet).
+    private init?(readOnly path: String) throws(HistoryError) {
         self.path = path
         self.maxRows = Self.defaultMaxRows
         var configuration = Configuration()
@@ -79,7 +81,13 @@ public final class DeliveryHistory: Sendable {
         configuration.label = "promshard.history.read"
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
-            let exists = try database.read { try $0.tableExists(HistoryEntry.databaseTableName) }
+            let (exists, tables) = try database.read { db in
+                (
+                    try db.tableExists(HistoryEntry.databaseTableName),
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                )
+            }
+            if !exists && tables == 0 { return nil }
             if !exists {
                 throw HistoryError.notAHistory(
                     path: path, detail: "it has no \(HistoryEntry.databaseTableName) table")

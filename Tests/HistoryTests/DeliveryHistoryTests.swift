@@ -171,6 +171,16 @@ struct DeliveryHistoryTests {
         }
     }
 
+    @Test func aFileNotYetMigratedReadsAsNothingRecorded() throws {
+        // The dispatch child creates the file, then runs the migrations: a reader in between
+        // sees an empty database, which is "nothing recorded yet", not "not a history".
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/history.sqlite"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        #expect(try DeliveryHistory.openForReading(path: path) == nil)
+    }
+
     @Test func aDatabaseLockedByAnotherConnectionIsReportedAsLocked() throws {
         let dir = Support.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
