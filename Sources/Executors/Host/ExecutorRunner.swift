@@ -51,30 +51,14 @@ public struct ExecutorRunner: Sendable {
     /// group, under `deadline`. Never throws: every failure is an outcome.
     public func run(executable: String, request: ExecutorRequest, deadline: Duration) async -> ExecutorOutcome
     {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json: Data
-        do {
-            json = try encoder.encode(request)
-        } catch {
-            return ExecutorOutcome(status: .badRequest, message: "cannot encode the request: \(error)")
-        }
-        let raw: ExecutorProcessResult
-        do {
-            raw = try await ExecutorProcess.run(
-                executable: executable, arguments: ["run"], stdin: Array(json) + [0x0A], deadline: deadline,
-                killGrace: killGrace, maxOutputBytes: maxOutputBytes)
-        } catch {
-            return ExecutorOutcome(status: .spawnFailed, message: error.message)
-        }
-        return Self.interpret(raw, deadline: deadline, killGrace: killGrace)
+        await run(executable: executable, request: request, deadline: deadline, onLine: nil)
     }
 
     /// Runs `executable run` with any protocol-v1 request (e.g. a job unit's
     /// ``JobRequest``), handing every stdout line to `onLine` as it arrives;
     /// the outcome is interpreted as for ``run(executable:request:deadline:)``.
     public func run<Request: Encodable & Sendable>(
-        executable: String, request: Request, deadline: Duration, onLine: @escaping @Sendable (String) -> Void
+        executable: String, request: Request, deadline: Duration, onLine: (@Sendable (String) -> Void)?
     ) async -> ExecutorOutcome {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
