@@ -34,7 +34,7 @@ public enum HealthChild {
         var last: StatusBody?
         let topics: [Topic] = [
             .config, .children, .nodes, .targetCounts, .assignmentSummary, .dispatchResult, .leader, .metrics,
-            .sdRendered,
+            .sdRendered, .pushGateways,
         ]
         for await message in bus.start(subscribe: topics).cancelOnGracefulShutdown() {
             if message.topic == .sdRendered {

@@ -11,6 +11,8 @@ public struct HealthModel: Sendable {
     public var deliveries: DeliveryTracker
     /// The `leader` topic, if the discovery child publishes one.
     public var leader: LeaderBody?
+    /// The Pushgateways with their health, when `push:` is configured.
+    public var gateways: GatewaysBody?
     /// The http_sd documents served on `/api/v1/sd/...` and `/jobs/...`.
     public var sd = SDCache()
     /// The last Zabbix send, for the status document.
@@ -56,6 +58,7 @@ public struct HealthModel: Sendable {
             builder.dispatch = body
             deliveries.update(body)
         case .leader: leader = try message.body(LeaderBody.self)
+        case .pushGateways: gateways = try message.body(GatewaysBody.self)
         case .metrics: metrics.update(try message.body(MetricsBody.self))
         default: return false
         }

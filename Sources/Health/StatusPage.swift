@@ -13,8 +13,8 @@ public struct StatusPage: Sendable {
 
     /// The sections every promshard shows.
     public static let standardSections: [StatusSectionRenderer] = [
-        StatusServicesSection.render, StatusFleetSections.leader, StatusFleetSections.children,
-        StatusFleetSections.zabbix,
+        StatusServicesSection.render, StatusPushSection.render, StatusFleetSections.leader,
+        StatusFleetSections.children, StatusFleetSections.zabbix,
     ]
 
     public init(sections: [StatusSectionRenderer] = StatusPage.standardSections) {

@@ -26,17 +26,33 @@ public struct StatusPageInput: Sendable {
     public var replicas: [String: Int]
     /// Per service: whether its http_sd documents are being served (false: 503 until the first assignment).
     public var serving: [String: Bool]
+    /// The push router's settings, when `push:` is configured.
+    public var push: PushInfo?
+    /// The Pushgateways with their health (`push.gateways`), once discovery sent them.
+    public var gateways: GatewaysBody?
     /// Unix time in milliseconds, for "3 s ago".
     public var nowMs: Int64
 
+    /// What the page shows of `push:`.
+    public struct PushInfo: Sendable, Equatable {
+        public var listen: String
+        public var mode: String
+        public init(listen: String, mode: String) {
+            self.listen = listen
+            self.mode = mode
+        }
+    }
+
     public init(
         document: StatusDocument, executors: [String: String] = [:], replicas: [String: Int] = [:],
-        serving: [String: Bool] = [:], nowMs: Int64
+        serving: [String: Bool] = [:], push: PushInfo? = nil, gateways: GatewaysBody? = nil, nowMs: Int64
     ) {
         self.document = document
         self.executors = executors
         self.replicas = replicas
         self.serving = serving
+        self.push = push
+        self.gateways = gateways
         self.nowMs = nowMs
     }
 
@@ -52,7 +68,8 @@ public struct StatusPageInput: Sendable {
             serving: Dictionary(
                 services.map { ($0.name, model.sd.services[$0.name] != nil) }, uniquingKeysWith: { a, _ in a }
             ),
-            nowMs: nowMs)
+            push: model.builder.config?.push.map { PushInfo(listen: $0.listen, mode: $0.mode.rawValue) },
+            gateways: model.gateways, nowMs: nowMs)
     }
 }
 

@@ -102,6 +102,20 @@ enum StatusTemplates {
         </table>
         """
 
+    static let gateways = """
+        <p>pushes on <code>{{listen}}</code> · mode {{mode}} · {{healthy}} of {{total}} gateways healthy</p>
+        {{#errors}}<p class="err">{{.}}</p>{{/errors}}
+        <table>
+        <thead><tr><th>Gateway</th><th>Health</th><th>Weight</th><th>Last probe error</th></tr></thead>
+        <tbody>
+        {{#gateways}}
+        <tr class="gateway" data-gateway="{{name}}"><td>{{name}}</td><td class="{{stateClass}}">{{state}}</td><td>{{weight}}</td><td class="err">{{#error}}{{error}}{{/error}}</td></tr>
+        {{/gateways}}
+        {{^gateways}}<tr><td colspan="4" class="muted">no gateway known yet</td></tr>{{/gateways}}
+        </tbody>
+        </table>
+        """
+
     static let zabbix = """
         <p><span class="{{resultClass}}">{{result}}</span> {{ago}}{{#server}} · {{server}}{{/server}} · value {{value}}</p>
         {{#message}}<p class="muted">{{message}}</p>{{/message}}
@@ -112,7 +126,7 @@ enum StatusTemplates {
         var out: [String: MustacheTemplate] = [:]
         for (name, text) in [
             ("page", page), ("services", services), ("leader", leader), ("children", children),
-            ("zabbix", zabbix),
+            ("zabbix", zabbix), ("gateways", gateways),
         ] {
             // The templates are constants of this file; StatusPageTests renders every one.
             out[name] = try! MustacheTemplate(string: text)

@@ -63,6 +63,30 @@ struct StatusPageTests {
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
     }
 
+    @Test func pushGatewaysAreShownWithTheirHealthAndEscaped() {
+        var page = input()
+        #expect(!StatusPage().render(page).contains("Push gateways"), "no section without push:")
+        page.push = .init(listen: "127.0.0.1:9091", mode: "proxy")
+        page.gateways = GatewaysBody(
+            gateways: [
+                CollectorState(
+                    name: "127.0.0.1:9192", address: "127.0.0.1", port: 9192, healthy: false,
+                    lastError: "connection <refused>"),
+                CollectorState(name: "127.0.0.1:9191", address: "127.0.0.1", port: 9191, healthy: true),
+            ],
+            errors: [SourceError(service: "@push", source: "consul", message: "unreachable")])
+        let html = StatusPage().render(page)
+        for text in [
+            "<h2>Push gateways</h2>", "127.0.0.1:9091", "mode proxy", "1 of 2 gateways healthy",
+            "data-gateway=\"127.0.0.1:9191\"", "connection &lt;refused&gt;", "consul: unreachable",
+        ] {
+            #expect(html.contains(text), "missing \(text)")
+        }
+        let first = html.range(of: "data-gateway=\"127.0.0.1:9191\"")?.lowerBound
+        let second = html.range(of: "data-gateway=\"127.0.0.1:9192\"")?.lowerBound
+        #expect(first != nil && second != nil && first! < second!, "gateways sorted by name")
+    }
+
     @Test func fairShareCountsReplicas() {
         #expect(StatusServicesSection.fairShare(targets: 60, replicas: 1, healthy: 3) == 20)
         #expect(StatusServicesSection.fairShare(targets: 60, replicas: 2, healthy: 3) == 40)

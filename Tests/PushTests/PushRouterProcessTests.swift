@@ -124,6 +124,13 @@ import Testing
                 f.owner(Self.path(owned[0])) != victim.address
             }
             #expect(moved)
+            // The status page shows the gateways with their health.
+            let page = await eventually(timeout: .seconds(10), every: .milliseconds(200)) {
+                let html = curl(["http://127.0.0.1:\(f.httpPort)/"]).body
+                return html.contains("2 of 3 gateways healthy")
+                    && html.contains("data-gateway=\"\(victim.address)\"")
+            }
+            #expect(page, "status page: \(curl(["http://127.0.0.1:\(f.httpPort)/"]).body)")
             // Survivors accept its groups; the others do not move.
             for i in 0..<120 { #expect(push(f, i, value: 2) == 200) }
             #expect(
