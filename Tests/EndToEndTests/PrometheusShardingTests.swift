@@ -53,22 +53,11 @@ struct PrometheusShardingTests {
             try Binaries.path("promshard"), ["run", "--config", dir.file("promshard.yaml")],
             log: dir.file("promshard.log"))
 
-        func placement(_ live: [PrometheusServer]) -> [String: [Int]] {
-            var owners: [String: [Int]] = [:]
-            for s in live {
-                for t in (try? s.activeTargets(job: Self.job)) ?? [] { owners[t, default: []].append(s.port) }
-            }
-            return owners
-        }
-        func exactlyOnce(_ owners: [String: [Int]]) -> Bool {
-            Set(owners.keys) == Set(targets) && owners.values.allSatisfy { $0.count == 1 }
-        }
-
         // 1. Every target is active on exactly one server, and each server has some.
         var before: [String: [Int]] = [:]
         let initial = await eventually(timeout: .seconds(40), every: .milliseconds(250)) {
-            before = placement(servers)
-            return exactlyOnce(before)
+            before = placement(servers, job: Self.job)
+            return exactlyOnce(before, targets: targets)
                 && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
         }
         #expect(initial, "initial sharding failed; promshard log:\n\(daemon?.log ?? "")")
@@ -82,8 +71,8 @@ struct PrometheusShardingTests {
         // +1 s of measurement slack: Prometheus applies discovery updates on its own 5 s ticker.
         var degraded: [String: [Int]] = [:]
         let tookOver = await eventually(timeout: budget + .seconds(1), every: .milliseconds(100)) {
-            degraded = placement(survivors)
-            return exactlyOnce(degraded)
+            degraded = placement(survivors, job: Self.job)
+            return exactlyOnce(degraded, targets: targets)
         }
         let tookOverIn = ContinuousClock.now - killedAt
         print("e2e: survivors held every target \(tookOverIn) after the kill (budget \(budget))")
@@ -97,8 +86,8 @@ struct PrometheusShardingTests {
         try await victim.start()
         var after: [String: [Int]] = [:]
         let back = await eventually(timeout: .seconds(30), every: .milliseconds(250)) {
-            after = placement(servers)
-            return exactlyOnce(after) && after.values.contains { $0 == [victim.port] }
+            after = placement(servers, job: Self.job)
+            return exactlyOnce(after, targets: targets) && after.values.contains { $0 == [victim.port] }
         }
         #expect(back, "the returning server got no targets; log:\n\(daemon?.log ?? "")")
         let moved = targets.filter { after[$0] != degraded[$0] }.count

@@ -62,22 +62,11 @@ struct PullModePrometheusTests {
         }
         try startDaemon()
 
-        func placement(_ live: [PrometheusServer]) -> [String: [Int]] {
-            var owners: [String: [Int]] = [:]
-            for s in live {
-                for t in (try? s.activeTargets(job: Self.job)) ?? [] { owners[t, default: []].append(s.port) }
-            }
-            return owners
-        }
-        func exactlyOnce(_ owners: [String: [Int]]) -> Bool {
-            Set(owners.keys) == Set(targets) && owners.values.allSatisfy { $0.count == 1 }
-        }
-
         // 1. Every target active on exactly one server, each server with some.
         var before: [String: [Int]] = [:]
         let initial = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
-            before = placement(servers)
-            return exactlyOnce(before)
+            before = placement(servers, job: Self.job)
+            return exactlyOnce(before, targets: targets)
                 && servers.allSatisfy { s in before.values.contains { $0 == [s.port] } }
         }
         #expect(initial, "initial pull sharding failed; promshard log:\n\(daemon?.log ?? "")")
@@ -117,8 +106,8 @@ struct PullModePrometheusTests {
                 }
                 if Set(served) == Set(targets) { servedAfter = ContinuousClock.now - killedAt }
             }
-            degraded = placement(survivors)
-            return exactlyOnce(degraded)
+            degraded = placement(survivors, job: Self.job)
+            return exactlyOnce(degraded, targets: targets)
         }
         print(
             "pull: promshard served the survivors every target \(servedAfter.map { "\($0)" } ?? "-") after the kill;"
@@ -133,7 +122,9 @@ struct PullModePrometheusTests {
         _ = await daemon?.wait(timeout: .seconds(15))
         daemon?.kill9()
         try await Task.sleep(for: .seconds(8))
-        #expect(exactlyOnce(placement(survivors)), "a survivor lost targets while promshard was down")
+        #expect(
+            exactlyOnce(placement(survivors, job: Self.job), targets: targets),
+            "a survivor lost targets while promshard was down")
 
         // 4. An http_sd answering 503 on the same address: still no target lost.
         let failing = try TinyHTTPServer(port: httpPort)
@@ -144,7 +135,9 @@ struct PullModePrometheusTests {
         }
         #expect(polled, "Prometheus did not poll the failing http_sd")
         try await Task.sleep(for: .seconds(6))  // a full discovery tick after the last 503
-        #expect(exactlyOnce(placement(survivors)), "a survivor lost targets while http_sd answered 503")
+        #expect(
+            exactlyOnce(placement(survivors, job: Self.job), targets: targets),
+            "a survivor lost targets while http_sd answered 503")
         failing.stop()
         standIn = nil
 
@@ -154,7 +147,7 @@ struct PullModePrometheusTests {
             (try? HTTPGet.request(port: httpPort, path: first).status) == 200
         }
         #expect(back, "promshard did not serve http_sd after its restart; log:\n\(daemon?.log ?? "")")
-        #expect(exactlyOnce(placement(survivors)))
+        #expect(exactlyOnce(placement(survivors, job: Self.job), targets: targets))
     }
 
     /// The target addresses of an http_sd document.
