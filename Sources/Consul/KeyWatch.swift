@@ -37,31 +37,12 @@ public struct KeyWatch: Sendable {
     /// Runs until the task is cancelled, calling `update` on every change.
     /// A cancelled task reports nothing more.
     public func run(_ update: @Sendable (Update) async -> Void) async {
-        var index = BlockingIndex()
-        var backoff = self.backoff
-        let clock = ContinuousClock()
-        let timeout = BlockingIndex.requestTimeout(wait)
-        while !Task.isCancelled {
-            let started = clock.now
-            var query: [(String, String?)] = []
-            if let i = index.queryValue { query += [("index", i), ("wait", BlockingIndex.waitValue(wait))] }
-            do throws(ConsulError) {
-                let response = try await client.request("GET", path, query: query, timeout: timeout)
-                let result = try Self.decode(response, key: key)
-                let changed = index.observe(response.index)
-                backoff.succeeded()
-                if Task.isCancelled { return }
-                if changed { await update(result) }
-            } catch {
-                if Task.isCancelled { return }
-                index.reset()
-                await update(.failed(error))
-                try? await Task.sleep(for: backoff.failed())
-                continue
-            }
-            let elapsed = clock.now - started
-            if elapsed < minInterval { try? await Task.sleep(for: minInterval - elapsed) }
-        }
+        let key = self.key
+        await BlockingQueryLoop(
+            client: client, path: path, query: [], wait: wait, minInterval: minInterval, backoff: backoff
+        ).run(
+            decode: { response throws(ConsulError) in try Self.decode(response, key: key) },
+            failed: Update.failed, update)
     }
 
     /// The update an answer of `GET /v1/kv/<key>` means. Pure.

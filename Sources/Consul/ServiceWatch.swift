@@ -31,9 +31,6 @@ public struct ServiceWatch: Sendable {
         self.backoff = backoff
     }
 
-    /// The `wait` query value, in whole seconds (at least 1s).
-    var waitText: String { BlockingIndex.waitValue(wait) }
-
     /// One non-blocking read (for `promshard plan`).
     public func once() async -> Update {
         do throws(ConsulError) {
@@ -54,43 +51,25 @@ public struct ServiceWatch: Sendable {
     /// A cancelled task reports nothing more: not the answer of a blocking
     /// query that was waiting (it is aborted), nor a failure.
     public func run(_ update: @Sendable (Update) async -> Void) async {
-        var index = BlockingIndex()
-        var backoff = self.backoff
-        let clock = ContinuousClock()
-        let timeout = BlockingIndex.requestTimeout(wait)
-        while !Task.isCancelled {
-            let started = clock.now
-            var query: [(String, String?)] = [("passing", "true")]
-            if let i = index.queryValue { query += [("index", i), ("wait", waitText)] }
-            do throws(ConsulError) {
-                let response = try await client.request(
-                    "GET", "/v1/health/service/" + ConsulClient.escapePath(service), query: query,
-                    timeout: timeout)
-                if response.status == 404 {
-                    throw ConsulError.status(
-                        request: "GET /v1/health/service/\(service)", code: 404, message: "not found")
-                }
-                let changed = index.observe(response.index)
-                let entries: [ServiceEntry]
-                do {
-                    entries = try ServiceEntry.decodeList(response.body)
-                } catch {
-                    throw ConsulError.badAnswer(
-                        request: "GET /v1/health/service/\(service)", reason: error.reason)
-                }
-                backoff.succeeded()
-                if Task.isCancelled { return }
-                if changed { await update(.entries(entries, index: response.index)) }
-            } catch {
-                if Task.isCancelled { return }
-                index.reset()
-                await update(.failed(error))
-                try? await Task.sleep(for: backoff.failed())
-                continue
-            }
-            // Rate limit: at most one request per minInterval.
-            let elapsed = clock.now - started
-            if elapsed < minInterval { try? await Task.sleep(for: minInterval - elapsed) }
+        let service = self.service
+        await BlockingQueryLoop(
+            client: client, path: "/v1/health/service/" + ConsulClient.escapePath(service),
+            query: [("passing", "true")], wait: wait, minInterval: minInterval, backoff: backoff
+        ).run(
+            decode: { response throws(ConsulError) in try Self.decode(response, service: service) },
+            failed: Update.failed, update)
+    }
+
+    /// The update an answer of `GET /v1/health/service/<name>` means. Pure.
+    static func decode(_ response: ConsulResponse, service: String) throws(ConsulError) -> Update {
+        let request = "GET /v1/health/service/\(service)"
+        if response.status == 404 {
+            throw ConsulError.status(request: request, code: 404, message: "not found")
+        }
+        do {
+            return .entries(try ServiceEntry.decodeList(response.body), index: response.index)
+        } catch {
+            throw ConsulError.badAnswer(request: request, reason: error.reason)
         }
     }
 }
