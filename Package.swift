@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: System libraries (Debian: libyaml-dev, libcurl4-openssl-dev)
@@ -81,14 +82,17 @@ let package = Package(
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardExecutorHost",
                 "PromshardMetrics", .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Sources/Jobs", swiftSettings: strict),
         .target(
             name: "PromshardJobsHTTP",
             dependencies: [
-                "PromshardJobs", "PromshardConfig", "PromshardProtocol", .product(name: "Hummingbird", package: "hummingbird"),
+                "PromshardJobs", "PromshardConfig", "PromshardProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Sources/JobsHTTP", swiftSettings: strict),
         .target(
@@ -148,7 +152,8 @@ let package = Package(
             dependencies: [
                 "PromshardProtocol", "PromshardConfig", "PromshardRuntime", "PromshardSupervisorCore",
                 "PromshardSpawn", "PromshardDiscovery",
-                "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth", "PromshardJobs",
+                "PromshardHashing", "PromshardDispatch", "PromshardExecutorHost", "PromshardHealth",
+                "PromshardJobs",
                 "PromshardHistory", "PromshardPush",
                 "PromshardConsul",
                 "PromshardMetrics",
@@ -189,7 +194,10 @@ let package = Package(
         // MARK: Benchmarks (build with -c release)
         .executableTarget(
             name: "promshard-bench",
-            dependencies: ["PromshardHashingEngine", "PromshardProtocol", "PromshardTestSupport"],
+            dependencies: [
+                "PromshardHashingEngine", "PromshardProtocol", "PromshardTestSupport", "PromshardJobs",
+                "PromshardConfig",
+            ],
             path: "Sources/Bench", swiftSettings: strict),
 
         // MARK: Tests
@@ -223,7 +231,9 @@ let package = Package(
         .testTarget(
             name: "HealthTests", dependencies: ["PromshardHealth", "PromshardConfig", "PromshardProtocol"]),
         .testTarget(name: "HistoryTests", dependencies: ["PromshardHistory", "PromshardProtocol"]),
-        .testTarget(name: "JobsTests", dependencies: ["PromshardJobs", "PromshardProtocol", "PromshardConfig"]),
+        .testTarget(
+            name: "JobsTests",
+            dependencies: ["PromshardJobs", "PromshardProtocol", "PromshardConfig", "PromshardTestSupport"]),
         .testTarget(
             name: "ExecutorIntegrationTests",
             dependencies: [

@@ -2,11 +2,13 @@ import PromshardConfig
 
 /// Opens the store `jobs.store` names.
 public enum JobStoreOpener {
-    /// SQLite in `state_dir` for `sqlite`; PostgreSQL URLs are not supported yet.
+    /// SQLite in `state_dir` for `sqlite`; a ``PostgresJobStore`` for a
+    /// `postgres://` URL (it connects and migrates at its first operation,
+    /// so a database that is down fails that operation, not the opening).
     public static func open(_ settings: JobsSettings, stateDir: String) throws(JobError) -> any JobStore {
         if settings.store == "sqlite" {
             return try SQLiteJobStore(path: SQLiteJobStore.path(stateDir: stateDir))
         }
-        throw .store("\(settings.redactedStore): PostgreSQL stores are not supported by this build yet")
+        return try PostgresJobStore(url: settings.store, maximumConnections: settings.workers * 2 + 4)
     }
 }

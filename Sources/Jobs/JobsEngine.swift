@@ -7,7 +7,9 @@ import PromshardProtocol
 /// up to `workers` of them at once, each with a ``UnitRunner``.
 ///
 /// It polls the store every ``pollEvery`` when it has a free worker, and at
-/// once when a unit ends. Cancelling ``run()`` kills every running unit's
+/// once when a unit ends. While the store fails (a database that is down),
+/// the polls back off (doubling up to ``maxBackoff``) and each failure is
+/// logged; the engine keeps running and resumes when the store answers. Cancelling ``run()`` kills every running unit's
 /// process group; their leases then expire and the units are claimed again.
 public struct JobsEngine: Sendable {
     public var store: any JobStore
@@ -16,6 +18,8 @@ public struct JobsEngine: Sendable {
     /// Identifies this instance in the store (`host:pid`).
     public var owner: String
     public var pollEvery: Duration = .milliseconds(500)
+    /// The longest wait between polls while the store fails.
+    public var maxBackoff: Duration = .seconds(30)
     public var logger = Logger(label: "jobs")
 
     public init(
@@ -44,11 +48,14 @@ public struct JobsEngine: Sendable {
         await withTaskGroup(of: Event.self) { group in
             var active = 0
             var ticking = false
+            var failures = 0
             while !Task.isCancelled {
                 if active < workers {
                     do {
                         let units = try await store.claim(
                             owner: owner, limit: workers - active, leaseMs: runner.leaseMs, nowMs: nowMs())
+                        if failures > 0 { logger.info("the job store answers again") }
+                        failures = 0
                         for unit in units {
                             active += 1
                             logger.info(
@@ -61,13 +68,15 @@ public struct JobsEngine: Sendable {
                             group.addTask { [runner] in .unit(unit, await runner.run(unit)) }
                         }
                     } catch {
-                        logger.error("cannot claim units", metadata: ["error": "\(error)"])
+                        failures += 1
+                        logger.error(
+                            "cannot claim units", metadata: ["error": "\(error)", "failures": "\(failures)"])
                     }
                 }
                 running.record(active)
                 if !ticking {
                     ticking = true
-                    let poll = pollEvery
+                    let poll = Self.pollDelay(every: pollEvery, failures: failures, max: maxBackoff)
                     group.addTask {
                         try? await Task.sleep(for: poll)
                         return .tick
@@ -87,5 +96,12 @@ public struct JobsEngine: Sendable {
             group.cancelAll()
             running.record(0)
         }
+    }
+
+    /// The wait before the next poll: `every`, doubled per failure in a row, at most `max`.
+    static func pollDelay(every: Duration, failures: Int, max: Duration) -> Duration {
+        guard failures > 0 else { return every }
+        let doubled = every * (1 << Swift.min(failures, 16))
+        return Swift.min(doubled, max)
     }
 }

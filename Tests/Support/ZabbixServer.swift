@@ -73,21 +73,7 @@ public actor ZabbixServer {
     }
 
     /// Stops servers and removes directories of earlier runs that were killed.
-    static func removeLeftovers() {
-        let tmp = NSTemporaryDirectory()
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
-        for name in names where name.hasPrefix(prefix) {
-            let dir = "\(tmp)/\(name)"
-            // Only directories whose test process is gone: another run may be using its own.
-            if let owner = try? String(contentsOfFile: "\(dir)/owner.pid", encoding: .utf8),
-                let pid = Int32(owner.trimmingCharacters(in: .whitespacesAndNewlines)),
-                ProcessTable.alive(pid)
-            {
-                continue
-            }
-            ZabbixCleanup.stop(dir)
-        }
-    }
+    static func removeLeftovers() { PostgreSQLServer.removeLeftovers(prefix: prefix) }
 
     static func setUp() async throws -> Instance {
         let instance = try await offThePool { try createAndStart() }
@@ -105,26 +91,9 @@ public actor ZabbixServer {
 
     /// Creates the cluster, imports the schema and starts zabbix_server (blocking).
     static func createAndStart() throws -> Instance {
-        var template = Array("\(NSTemporaryDirectory())/\(prefix).XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed") }
-        let dir = String(cString: p)
-        chmod(dir, 0o755)
-        try String(getpid()).write(toFile: "\(dir)/owner.pid", atomically: true, encoding: .utf8)
-        ZabbixCleanup.register(dir)
-        for sub in ["pg", "sock", "zbx"] {
-            try FileManager.default.createDirectory(
-                atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
-        }
-        _ = try run("chown postgres '\(dir)/pg' '\(dir)/sock'")
-        let dbPort = freePort()
-        let bin = "/usr/lib/postgresql/15/bin"
-        // initdb refuses to run as root: the cluster belongs to the postgres user.
-        _ = try run(
-            "cd / && runuser -u postgres -- \(bin)/initdb -D '\(dir)/pg' -U zabbix --auth=trust -E UTF8 --locale=C.UTF-8"
-        )
-        _ = try run(
-            "cd / && runuser -u postgres -- \(bin)/pg_ctl -D '\(dir)/pg' -l '\(dir)/pg/postgres.log' -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p \(dbPort) -k \(dir)/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start >'\(dir)/pg_ctl.log' 2>&1 || { cat '\(dir)/pg_ctl.log'; exit 1; }"
-        )
+        let dir = try PostgreSQLServer.makeDirectory(prefix: prefix)
+        try FileManager.default.createDirectory(atPath: "\(dir)/zbx", withIntermediateDirectories: true)
+        let dbPort = try PostgreSQLServer.createCluster(in: dir, superuser: "zabbix", password: nil)
         // zabbix_server accepts ListenPort 1024-32767 only, below the ephemeral range freePort() uses.
         let instancePort = try lowFreePort()
         let instance = Instance(dir: dir, databasePort: dbPort, serverPort: instancePort)
@@ -176,12 +145,9 @@ public actor ZabbixServer {
 
     static func psql(_ instance: Instance, _ statement: String, database: String = "zabbix") throws -> String
     {
-        let file = "\(instance.dir)/statement-\(UUID().uuidString).sql"
-        try statement.write(toFile: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        return try run(
-            "psql -At -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p \(instance.databasePort) -U zabbix -d \(database) -f '\(file)'"
-        )
+        try PostgreSQLServer.psql(
+            port: instance.databasePort, user: "zabbix", password: nil, database: database, statement,
+            dir: instance.dir)
     }
 
     /// A free loopback port in 20000-32767.
@@ -219,7 +185,7 @@ public actor ZabbixServer {
     }
 }
 
-/// Stops a test Zabbix server and its PostgreSQL cluster and removes the directory.
+/// Stops a test Zabbix server (if any) and its PostgreSQL cluster and removes the directory.
 enum ZabbixCleanup {
     nonisolated(unsafe) static var dirs: [String] = []
 
@@ -241,11 +207,7 @@ enum ZabbixCleanup {
             }
             kill(n, SIGKILL)
         }
-        if FileManager.default.fileExists(atPath: "\(dir)/pg/PG_VERSION") {
-            _ = try? ZabbixServer.run(
-                "cd / && runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D '\(dir)/pg' -m immediate -w stop"
-            )
-        }
+        PostgreSQLServer.stopCluster(in: dir)
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
