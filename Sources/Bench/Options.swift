@@ -4,6 +4,7 @@
 ///                     [--json FILE]
 ///     promshard-bench digest --targets N --collectors M [--replicas R] [--max-load-factor F|inf]
 ///     promshard-bench sequence [--sizes TxC,...] [--schemes a,b] [--steps K] [--seed S]
+///     promshard-bench jobs [--hosts N] [--rows N] [--queries N] [--stores sqlite,postgres]
 struct Options {
     enum Mode { case table, digest, sequence, daemon, codec }
 
@@ -37,6 +38,7 @@ struct Options {
                promshard-bench daemon [--sizes TxC,... | --targets N --collectors M] [--promshard PATH]
                                       [--phase-timeout SECONDS] [--keep]
                promshard-bench codec [--targets N]
+               promshard-bench jobs [--hosts N] [--rows N] [--queries N] [--stores sqlite,postgres]
         """
 
     init(_ arguments: [String]) throws(UsageError) {

@@ -8,6 +8,13 @@ func emit(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+// `jobs` (the jobs engine and its stores) and the fake executor it runs have their own arguments.
+switch CommandLine.arguments.dropFirst().first {
+case "jobs": exit(JobsBench.main(Array(CommandLine.arguments.dropFirst(2))))
+case "fake-job-executor": exit(FakeJobExecutor.main(Array(CommandLine.arguments.dropFirst(2))))
+default: break
+}
+
 let options: Options
 do {
     options = try Options(Array(CommandLine.arguments.dropFirst()))

@@ -112,6 +112,16 @@ extension PostgresJobStore {
             """)
     }
 
+    /// Refreshes the planner's statistics of the store's tables (`ANALYZE`),
+    /// as autovacuum does some time after a bulk load.
+    public func analyze() async throws(JobError) {
+        let logger = self.logger
+        try await run("analyze") { db in
+            _ = try await db.query(
+                "ANALYZE promshard_job, promshard_job_unit, promshard_job_host", logger: logger)
+        }
+    }
+
     /// PostgreSQL's plan of the by-ip query (to check that it uses its index).
     public func queryPlan(host: String) async throws(JobError) -> String {
         let logger = self.logger
