@@ -30,7 +30,7 @@ public final class PostgresJobStore: JobStore {
     private let tlsContext: NIOSSLContext?
 
     /// Prepares the pool for `store` (a `postgres://` URL); connects lazily.
-    public init(url store: String, deadline: Duration = .seconds(15), maximumConnections: Int = 8)
+    public init(url store: String, deadline: Duration = .seconds(30), maximumConnections: Int = 8)
         throws(JobError)
     {
         let url = try PostgresURL.parse(store)
@@ -58,7 +58,7 @@ public final class PostgresJobStore: JobStore {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password,
             database: url.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(10)
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.minimumConnections = 0
         let client = PostgresClient(configuration: configuration)
@@ -87,7 +87,7 @@ public final class PostgresJobStore: JobStore {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password,
             database: url.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(10)
         return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
     }
 

@@ -173,6 +173,13 @@ struct JobsTakeoverProcessTests {
             #expect(f.count == 3 && Int(f[1]) == 2 && f[2].hasSuffix(":\(bPid)"), "\(line)")
         }
 
+        // The HTTP routes read the same store.
+        let api = try Tools.run(Tools.curl, ["-sf", "http://127.0.0.1:\(httpB)/api/v1/jobs/takeover"])
+        #expect(try JSONDecoder().decode(JobRecord.self, from: Data(api.utf8)).counts == ["ok": 40])
+        let byIP = try Tools.run(
+            Tools.curl, ["-sf", "http://127.0.0.1:\(httpB)/api/v1/results?ip=127.0.0.10"])
+        #expect(try JSONDecoder().decode([HostResult].self, from: Data(byIP.utf8)).map(\.job) == ["takeover"])
+
         // The password is nowhere a person or a scraper sees it.
         for text in [
             a.log, b.log, try Tools.run(Tools.curl, ["-sf", "http://127.0.0.1:\(httpB)/metrics"]),
