@@ -71,7 +71,9 @@ public enum StatusJobsSection {
             unitsRunning: body?.unitsRunning ?? 0, instance: body?.instance,
             queued: body?.queued ?? 0, running: body?.running ?? 0,
             more: listed < (body.map { $0.queued + $0.running } ?? 0), shown: listed, waiting: body == nil,
-            stale: since > staleAfterMs ? StatusPage.ago(body?.atMs ?? now, now: now) : nil,
+            // A body with an error (the store cannot be opened) is not refreshed, and still true.
+            stale: since > staleAfterMs && body?.error == nil
+                ? StatusPage.ago(body?.atMs ?? now, now: now) : nil,
             error: body?.error, jobs: jobs)
         return StatusPageSection(id: "jobs", title: "Jobs", html: StatusTemplates.render("jobs", view))
     }

@@ -42,6 +42,14 @@ public enum JobsChild {
                 store = try JobStoreOpener.open(settings, stateDir: config.stateDir)
             } catch {
                 logger.error("cannot open the job store", metadata: ["error": "\(error)"])
+                // The status page says why no job runs here (the error never holds a password).
+                bus.publish(
+                    .jobsRunning,
+                    JobsRunningReport.body(
+                        active: [], runningHere: [:], instance: JobsEngine.defaultOwner,
+                        workers: settings.workers,
+                        nowMs: Int64(Date().timeIntervalSince1970 * 1000),
+                        error: "cannot open the job store: \(error)"))
                 engine = nil
                 continue
             }

@@ -87,6 +87,9 @@ struct StatusJobsTests {
         #expect(stale.contains("as of 60 s ago: the jobs child has not reported since"))
         let failed = StatusPage().render(Self.input(Self.body([], error: "job store: <locked>")))
         #expect(failed.contains("<p class=\"err\">job store: &lt;locked&gt;</p>"))
+        let old = StatusPage().render(
+            Self.input(Self.body([], error: "job store: x"), nowMs: 30_000 + 60_000))
+        #expect(old.contains("job store: x") && !old.contains("has not reported"), "an error stays true")
         var many = Self.body([Self.job("a")])
         many.running = 80
         #expect(StatusPage().render(Self.input(many)).contains("(the oldest 1 listed)"))
