@@ -123,6 +123,7 @@ enum JobWatch {
     static func watch(store: any JobStore, id: String, quiet: Bool = false) async -> JobRecord {
         let tty = isatty(STDERR_FILENO) == 1
         var display = JobProgressDisplay(terminal: tty, columns: terminalColumns())
+        if tty && !quiet { endLineOnInterrupt() }
         while true {
             let found: JobRecord?
             do { found = try await store.job(id) } catch { fail("\(error)") }
@@ -136,6 +137,17 @@ enum JobWatch {
             }
             if ended { return job }
             try? await Task.sleep(for: .milliseconds(tty ? 250 : 1000))
+        }
+    }
+
+    /// Ctrl-C while the bar is drawn: end its line (the shell prompt would
+    /// land on it otherwise), say that the job goes on, exit 130.
+    static func endLineOnInterrupt() {
+        signal(SIGINT) { _ in
+            // Async-signal-safe: a static string, write(2), _exit(2).
+            let note: StaticString = "\nstopped watching: the job goes on (promshard job status ID --watch)\n"
+            _ = write(STDERR_FILENO, note.utf8Start, note.utf8CodeUnitCount)
+            _exit(130)
         }
     }
 

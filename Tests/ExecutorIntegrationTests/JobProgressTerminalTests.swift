@@ -3,8 +3,8 @@ import PromshardTestSupport
 import Testing
 
 /// The live progress of `promshard job submit --wait` on a real terminal (a
-/// pty from python3's pty module, with a set width) and of `promshard job
-/// status --watch` on a pipe, against a real daemon whose gated runner
+/// pty from python3's pty module, with a set width), of `promshard job
+/// status --watch` on a pipe and its Ctrl-C on a terminal, against a real daemon whose gated runner
 /// holds the job running until the test lets it finish.
 @Suite(.serialized)
 struct JobProgressTerminalTests {
@@ -77,6 +77,25 @@ struct JobProgressTerminalTests {
             piped().contains("running units 0/3 hosts 2/6 ok=2 elapsed ")
         }
         #expect(watching, "\(piped())")
+
+        // Ctrl-C while a bar is drawn: the line is ended, the job goes on.
+        let interrupted = daemon.dir.file("interrupted.out")
+        let watcher = try Self.onTerminal(
+            daemon, columns: 80, transcript: interrupted,
+            ["job", "status", "tty1", "--watch", "--config", daemon.config])
+        defer { watcher.kill9() }
+        func interruptedText() -> String { (try? String(contentsOfFile: interrupted, encoding: .utf8)) ?? "" }
+        let barDrawn = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            interruptedText().contains("running units 0/3 hosts 2/6")
+        }
+        #expect(barDrawn, "\(interruptedText().debugDescription)")
+        let cli = try #require(ProcessTable.all().first { $0.ppid == watcher.pid }, "the CLI under the pty")
+        kill(cli.pid, SIGINT)
+        #expect(await watcher.wait(timeout: .seconds(30)) == 130, "\(interruptedText().debugDescription)")
+        #expect(
+            interruptedText().hasSuffix(
+                "\r\nstopped watching: the job goes on (promshard job status ID --watch)\r\n"),
+            "\(interruptedText().debugDescription)")
 
         try daemon.openGate()
         #expect(await submit.wait(timeout: .seconds(60)) == 0, "\(terminal().debugDescription)")
