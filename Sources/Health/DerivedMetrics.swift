@@ -102,6 +102,38 @@ enum DerivedMetrics {
             }
         }
         family(MetricsCatalog.lastDeliverySuccess, .gauge, lastOK)
+        if let jobs = model.activeJobs { out += jobFamilies(jobs) }
         return out
+    }
+
+    /// From `jobs.running`: jobs running and queued, and per listed job (at
+    /// most ``JobsRunningBody/maxJobs``, only queued or running ones, so a
+    /// job's series go when it ends) its hosts by status, units and start.
+    static func jobFamilies(_ body: JobsRunningBody) -> [MetricFamily] {
+        func family(_ e: MetricsCatalog.Entry, _ samples: [MetricSample]) -> MetricFamily {
+            MetricFamily(name: e.name, help: e.help, kind: .gauge, samples: samples)
+        }
+        var hosts: [MetricSample] = []
+        var units: [MetricSample] = []
+        var started: [MetricSample] = []
+        for job in body.jobs {
+            for (status, count) in job.counts.sorted(by: { $0.key < $1.key }) {
+                hosts.append(MetricSample(labels: ["job": job.id, "status": status], value: Double(count)))
+            }
+            units.append(
+                MetricSample(labels: ["job": job.id, "state": "done"], value: Double(job.unitsDone)))
+            units.append(
+                MetricSample(
+                    labels: ["job": job.id, "state": "pending"], value: Double(job.units - job.unitsDone)))
+            if let ms = job.started {
+                started.append(MetricSample(labels: ["job": job.id], value: Double(ms) / 1000))
+            }
+        }
+        return [
+            family(MetricsCatalog.jobsRunning, [MetricSample(value: Double(body.running))]),
+            family(MetricsCatalog.jobsQueued, [MetricSample(value: Double(body.queued))]),
+            family(MetricsCatalog.jobHosts, hosts), family(MetricsCatalog.jobUnits, units),
+            family(MetricsCatalog.jobStarted, started),
+        ]
     }
 }

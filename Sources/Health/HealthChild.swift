@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// The health child: listens to everything, publishes a `status` summary
 /// when it changes, serves the HTTP endpoints (`/`, `/-/healthy`, `/-/ready`,
 /// `/metrics`, `/api/v1/status`, http_sd on `/api/v1/sd/...` and `/jobs`)
-/// and sends the Zabbix heartbeat.
+/// and sends the Zabbix heartbeat. The jobs API (Sources/JobsHTTP) is mounted
+/// on the same server; the running jobs come from `jobs.running`.
 ///
 /// Its own metrics go through swift-metrics into a swift-prometheus
 /// registry; the other processes' arrive as `metrics` snapshots on the bus.
@@ -34,7 +35,7 @@ public enum HealthChild {
         var last: StatusBody?
         let topics: [Topic] = [
             .config, .children, .nodes, .targetCounts, .assignmentSummary, .dispatchResult, .leader, .metrics,
-            .sdRendered, .pushGateways,
+            .sdRendered, .pushGateways, .jobsRunning,
         ]
         for await message in bus.start(subscribe: topics).cancelOnGracefulShutdown() {
             if message.topic == .sdRendered {

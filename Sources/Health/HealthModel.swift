@@ -13,6 +13,8 @@ public struct HealthModel: Sendable {
     public var leader: LeaderBody?
     /// The Pushgateways with their health, when `push:` is configured.
     public var gateways: GatewaysBody?
+    /// The jobs queued or running, from the jobs child (`jobs.running`), when `jobs:` is configured.
+    public var jobsRunning: JobsRunningBody?
     /// The http_sd documents served on `/api/v1/sd/...` and `/jobs/...`.
     public var sd = SDCache()
     /// The last Zabbix send, for the status document.
@@ -59,6 +61,7 @@ public struct HealthModel: Sendable {
             deliveries.update(body)
         case .leader: leader = try message.body(LeaderBody.self)
         case .pushGateways: gateways = try message.body(GatewaysBody.self)
+        case .jobsRunning: jobsRunning = try message.body(JobsRunningBody.self)
         case .metrics: metrics.update(try message.body(MetricsBody.self))
         default: return false
         }
@@ -121,6 +124,12 @@ public struct HealthModel: Sendable {
             false,
             "assignment \(builder.assignment!.version) not delivered yet (delivered: \(builder.dispatch?.deliveredVersion.map(String.init) ?? "none"))"
         )
+    }
+
+    /// `jobs.running` while `jobs:` is configured (a body retained from before
+    /// the section was removed is not shown).
+    public var activeJobs: JobsRunningBody? {
+        builder.config?.jobs == nil ? nil : jobsRunning
     }
 
     /// Every metric derived from the bus plus the snapshots of the processes.

@@ -14,11 +14,13 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var leader: LeaderBody?
     /// The last Zabbix heartbeat; null when Zabbix is not configured or nothing was sent yet.
     public var zabbix: HealthModel.ZabbixState?
+    /// The jobs queued or running (`jobs.running`); absent without `jobs:` or before the jobs child reported.
+    public var jobs: JobsRunningBody?
 
     public init(
         version: String, healthy: Bool, ready: Bool, reasons: [String], assignmentVersion: UInt64?,
         deliveredVersion: UInt64?, children: [Child], services: [Service], leader: LeaderBody?,
-        zabbix: HealthModel.ZabbixState?
+        zabbix: HealthModel.ZabbixState?, jobs: JobsRunningBody? = nil
     ) {
         self.version = version
         self.healthy = healthy
@@ -30,6 +32,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         self.services = services
         self.leader = leader
         self.zabbix = zabbix
+        self.jobs = jobs
     }
 
     /// One child process.
@@ -119,6 +122,6 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             reasons: status.reasons,
             assignmentVersion: status.assignmentVersion, deliveredVersion: status.deliveredVersion,
             children: children, services: services, leader: status.leader ?? model.leader,
-            zabbix: model.zabbix)
+            zabbix: model.zabbix, jobs: model.activeJobs)
     }
 }

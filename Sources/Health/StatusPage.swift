@@ -6,14 +6,15 @@ import PromshardProtocol
 ///
 /// The page is a header (health, versions, links) and a list of sections,
 /// each rendered by a ``StatusSectionRenderer`` with its own template: a
-/// later role (push gateways, jobs) adds its section to ``sections``.
+/// later role adds its section to ``sections`` (as push gateways and jobs did).
 public struct StatusPage: Sendable {
     /// Rendered in order; a renderer returning nil leaves its section out.
     public var sections: [StatusSectionRenderer]
 
     /// The sections every promshard shows.
     public static let standardSections: [StatusSectionRenderer] = [
-        StatusServicesSection.render, StatusPushSection.render, StatusFleetSections.leader,
+        StatusServicesSection.render, StatusPushSection.render, StatusJobsSection.render,
+        StatusFleetSections.leader,
         StatusFleetSections.children, StatusFleetSections.zabbix,
     ]
 

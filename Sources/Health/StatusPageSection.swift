@@ -30,6 +30,10 @@ public struct StatusPageInput: Sendable {
     public var push: PushInfo?
     /// The Pushgateways with their health (`push.gateways`), once discovery sent them.
     public var gateways: GatewaysBody?
+    /// The jobs engine's settings, when `jobs:` is configured.
+    public var jobs: JobsInfo?
+    /// The jobs queued or running (`jobs.running`), once the jobs child sent them.
+    public var jobsRunning: JobsRunningBody?
     /// Unix time in milliseconds, for "3 s ago".
     public var nowMs: Int64
 
@@ -43,9 +47,21 @@ public struct StatusPageInput: Sendable {
         }
     }
 
+    /// What the page shows of `jobs:`.
+    public struct JobsInfo: Sendable, Equatable {
+        /// `jobs.store`, its password redacted.
+        public var store: String
+        public var workers: Int
+        public init(store: String, workers: Int) {
+            self.store = store
+            self.workers = workers
+        }
+    }
+
     public init(
         document: StatusDocument, executors: [String: String] = [:], replicas: [String: Int] = [:],
-        serving: [String: Bool] = [:], push: PushInfo? = nil, gateways: GatewaysBody? = nil, nowMs: Int64
+        serving: [String: Bool] = [:], push: PushInfo? = nil, gateways: GatewaysBody? = nil,
+        jobs: JobsInfo? = nil, jobsRunning: JobsRunningBody? = nil, nowMs: Int64
     ) {
         self.document = document
         self.executors = executors
@@ -53,6 +69,8 @@ public struct StatusPageInput: Sendable {
         self.serving = serving
         self.push = push
         self.gateways = gateways
+        self.jobs = jobs
+        self.jobsRunning = jobsRunning
         self.nowMs = nowMs
     }
 
@@ -69,7 +87,9 @@ public struct StatusPageInput: Sendable {
                 services.map { ($0.name, model.sd.services[$0.name] != nil) }, uniquingKeysWith: { a, _ in a }
             ),
             push: model.builder.config?.push.map { PushInfo(listen: $0.listen, mode: $0.mode.rawValue) },
-            gateways: model.gateways, nowMs: nowMs)
+            gateways: model.gateways,
+            jobs: model.builder.config?.jobs.map { JobsInfo(store: $0.redactedStore, workers: $0.workers) },
+            jobsRunning: model.activeJobs, nowMs: nowMs)
     }
 }
 

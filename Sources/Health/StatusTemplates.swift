@@ -116,6 +116,22 @@ enum StatusTemplates {
         </table>
         """
 
+    static let jobs = """
+        <p>store <code>{{store}}</code> · this instance runs <span id="units-running">{{unitsRunning}}</span> of {{workers}} units{{#instance}} ({{instance}}){{/instance}} · <span id="jobs-running">{{running}}</span> running, <span id="jobs-queued">{{queued}}</span> queued{{#more}} (the oldest {{shown}} listed){{/more}}</p>
+        {{#waiting}}<p class="muted">no word from the jobs child yet</p>{{/waiting}}
+        {{#stale}}<p class="bad">as of {{stale}}: the jobs child has not reported since</p>{{/stale}}
+        {{#error}}<p class="err">{{error}}</p>{{/error}}
+        <table>
+        <thead><tr><th>Job</th><th>State</th><th>Hosts</th><th>By status</th><th>Units</th><th>Started</th><th>Elapsed</th><th>ETA</th><th>Units here</th></tr></thead>
+        <tbody>
+        {{#jobs}}
+        <tr class="job" data-job="{{id}}"><td>{{id}}</td><td class="state">{{state}}</td><td><span class="bar" title="{{hostsDone}} of {{hosts}} hosts done"><span style="width: {{hostsPercent}}%"></span></span> <span class="hosts">{{hostsDone}}/{{hosts}}</span></td><td class="counts">{{#counts}}<span class="badge" data-status="{{status}}">{{status}} {{count}}</span> {{/counts}}</td><td class="units">{{unitsDone}}/{{units}}</td><td>{{started}}</td><td class="elapsed">{{elapsed}}</td><td class="eta">{{eta}}</td><td class="here">{{here}}</td></tr>
+        {{/jobs}}
+        {{^jobs}}<tr><td colspan="9" class="muted">no job is queued or running</td></tr>{{/jobs}}
+        </tbody>
+        </table>
+        """
+
     static let zabbix = """
         <p><span class="{{resultClass}}">{{result}}</span> {{ago}}{{#server}} · {{server}}{{/server}} · value {{value}}</p>
         {{#message}}<p class="muted">{{message}}</p>{{/message}}
@@ -126,7 +142,7 @@ enum StatusTemplates {
         var out: [String: MustacheTemplate] = [:]
         for (name, text) in [
             ("page", page), ("services", services), ("leader", leader), ("children", children),
-            ("zabbix", zabbix), ("gateways", gateways),
+            ("zabbix", zabbix), ("gateways", gateways), ("jobs", jobs),
         ] {
             // The templates are constants of this file; StatusPageTests renders every one.
             out[name] = try! MustacheTemplate(string: text)

@@ -55,13 +55,43 @@ public struct JobProgress: Sendable, Equatable {
         return s
     }
 
-    /// A bar of `width` cells for a terminal: `[#######-------]  units 3/5 …`.
-    public func bar(width: Int = 30) -> String {
-        let filled = hosts == 0 ? width : width * hostsDone / hosts
-        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            + "] "
-            + line
+    /// Hosts done in percent, rounded down (100 for a job without hosts).
+    public var percent: Int { hosts == 0 ? 100 : hostsDone * 100 / hosts }
+
+    /// The line for a terminal: `[#######-------]  42% running units 3/5 …`.
+    ///
+    /// With `columns` (the terminal's width) the result has at most
+    /// `columns - 1` characters, since a line as wide as the terminal wraps on
+    /// some terminals and a carriage return then redraws only its last row:
+    /// the bar shrinks from `width` to ``minBarWidth`` cells, then the text is
+    /// cut with `...`.
+    public func bar(width: Int = 30, columns: Int? = nil) -> String {
+        let text = barText
+        let cells = barCells(width: width, columns: columns)
+        let filled = cells * percent / 100
+        var out =
+            "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: cells - filled) + "] "
+            + text
+        if let columns, out.count > columns - 1 {
+            out = String(out.prefix(max(0, columns - 4))) + "..."
+        }
+        return out
     }
+
+    /// The bar's cells for `width` on a terminal of `columns`: `width`, or
+    /// less so that the text fits, but at least ``minBarWidth``.
+    public func barCells(width: Int = 30, columns: Int?) -> Int {
+        let cells = max(1, width)
+        guard let columns else { return cells }
+        let room = columns - 1 - 3 - barText.count  // "[", "] ", the text
+        return min(cells, max(Self.minBarWidth, room))
+    }
+
+    /// What follows the bar: ` 42% running units 3/5 …`.
+    var barText: String { (percent < 10 ? "  " : percent < 100 ? " " : "") + "\(percent)% " + line }
+
+    /// The narrowest bar ``bar(width:columns:)`` draws before it cuts the text.
+    public static let minBarWidth = 10
 
     /// `850ms`, `12s`, `3m05s`, `1h02m`.
     public static func format(_ ms: Int64) -> String {

@@ -6,7 +6,8 @@ import PromshardRuntime
 import ServiceLifecycle
 
 /// The `jobs` child (started when `jobs:` is configured): runs this
-/// instance's share of the job units from the job store.
+/// instance's share of the job units from the job store, and publishes the
+/// store's active jobs with its own running units on `jobs.running`.
 ///
 /// A new config with other `jobs:` settings restarts the engine (running
 /// units are killed and re-claimed once their lease expires).
@@ -41,6 +42,14 @@ public enum JobsChild {
                 store = try JobStoreOpener.open(settings, stateDir: config.stateDir)
             } catch {
                 logger.error("cannot open the job store", metadata: ["error": "\(error)"])
+                // The status page says why no job runs here (the error never holds a password).
+                bus.publish(
+                    .jobsRunning,
+                    JobsRunningReport.body(
+                        active: [], runningHere: [:], instance: JobsEngine.defaultOwner,
+                        workers: settings.workers,
+                        nowMs: Int64(Date().timeIntervalSince1970 * 1000),
+                        error: "cannot open the job store: \(error)"))
                 engine = nil
                 continue
             }
@@ -51,13 +60,19 @@ public enum JobsChild {
                     + settings.lease.components.attoseconds / 1_000_000_000_000_000,
                 killGrace: settings.killGrace)
             let jobs = JobsEngine(store: store, runner: runner, workers: settings.workers)
+            let report = JobsRunningPublisher(
+                store: store, unitsHere: jobs.unitsHere, instance: jobs.owner, workers: jobs.workers)
             logger.info(
                 "running job units",
                 metadata: [
                     "store": "\(settings.redactedStore)", "workers": "\(settings.workers)",
                     "executor": "\(settings.executor)",
                 ])
-            engine = Task { await jobs.run() }
+            engine = Task {
+                async let running: Void = report.run { bus.publish(.jobsRunning, $0) }
+                await jobs.run()
+                await running
+            }
         }
         engine?.cancel()
         if let engine { await engine.value }

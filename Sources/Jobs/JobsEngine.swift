@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import PromshardMetrics
 import PromshardProtocol
 
 /// This instance's share of the work: claims units from the store and runs
@@ -20,6 +21,8 @@ public struct JobsEngine: Sendable {
     public var pollEvery: Duration = .milliseconds(500)
     /// The longest wait between polls while the store fails.
     public var maxBackoff: Duration = .seconds(30)
+    /// Counts this instance's running units per job (for `jobs.running`).
+    public var unitsHere = UnitsRunningHere()
     public var logger = Logger(label: "jobs")
 
     public init(
@@ -43,8 +46,8 @@ public struct JobsEngine: Sendable {
 
     /// Runs until cancelled.
     public func run() async {
-        let running = Gauge(label: "promshard_jobs_units_running")
-        let ended = Counter(label: "promshard_jobs_units_total")
+        let running = Gauge(label: MetricsCatalog.jobsUnitsRunning.name)
+        let ended = Counter(label: MetricsCatalog.jobsUnits.name)
         await withTaskGroup(of: Event.self) { group in
             var active = 0
             var ticking = false
@@ -58,6 +61,7 @@ public struct JobsEngine: Sendable {
                         failures = 0
                         for unit in units {
                             active += 1
+                            unitsHere.started(job: unit.job)
                             logger.info(
                                 "unit started",
                                 metadata: [
@@ -87,6 +91,7 @@ public struct JobsEngine: Sendable {
                 case .tick: ticking = false
                 case .unit(let unit, let end):
                     active -= 1
+                    unitsHere.ended(job: unit.job)
                     ended.increment()
                     logger.info(
                         "unit ended",

@@ -10,14 +10,17 @@ import Synchronization
 ///
 /// | route                               | answer                                  |
 /// |-------------------------------------|-----------------------------------------|
-/// | `POST /api/v1/jobs`                 | 201 `{"id"}` (body: ``SubmitBody``)     |
+/// | `POST /api/v1/jobs`                 | 201 `{"id"}` (body: ``SubmitBody``), 409 for a taken id |
 /// | `GET /api/v1/jobs`                  | the newest jobs (`?limit=`)             |
 /// | `GET /api/v1/jobs/<id>`             | the job's status, 404 if unknown        |
 /// | `GET /api/v1/jobs/<id>/results`     | its final results (`?status=`)          |
 /// | `GET /api/v1/results?ip=` / `?ips=` | a host across jobs / latest per host    |
 /// | `POST /api/v1/jobs/<id>/cancel`     | `{"id","canceled"}`                     |
 ///
-/// Without `jobs:` in the config every route answers 404.
+/// Without `jobs:` in the config every route answers 404. Errors answer
+/// `{"error": "<what to fix>"}`: 400 for a bad request, 404 for an unknown
+/// job, 409 for a taken id, 413 for a body past 8 MiB, 503 when the store
+/// cannot be used.
 public final class JobsRoutes: Sendable {
     private let config: @Sendable () -> PromshardConfig?
     private let cache = Mutex<(key: String, store: any JobStore)?>(nil)
@@ -47,9 +50,8 @@ public final class JobsRoutes: Sendable {
     public func mount(on router: Router<BasicRequestContext>) {
         router.post("/api/v1/jobs") { request, context -> Response in
             await self.answer(status: .created) {
-                let buffer = try await request.body.collect(upTo: 8 << 20)
-                let body = try JSONDecoder().decode(SubmitBody.self, from: Data(buffer: buffer))
                 let store = try self.store()
+                let body = try SubmitBody.decode(try await Self.collect(request, upTo: SubmitBody.maxBytes))
                 let spec = try body.spec(defaults: self.config()?.jobs ?? JobsSettings())
                 return ["id": try await store.submit(spec, nowMs: Self.nowMs()).id]
             }
@@ -121,6 +123,15 @@ public final class JobsRoutes: Sendable {
         }
     }
 
+    /// The request's body, or 413 when it is longer than `limit`.
+    static func collect(_ request: Request, upTo limit: Int) async throws -> Data {
+        do {
+            return Data(buffer: try await request.body.collect(upTo: limit))
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw JobsHTTPError(status: .contentTooLarge, message: "the body is longer than \(limit) bytes")
+        }
+    }
+
     static func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T) -> Response {
         let text = JobTable.json(value)
         return Response(
@@ -135,48 +146,4 @@ public final class JobsRoutes: Sendable {
 struct JobsHTTPError: Error {
     var status: HTTPResponse.Status
     var message: String
-}
-
-/// The body of `POST /api/v1/jobs`: `hosts`, then `module` (+ `args`) or
-/// `playbook` (a path on the promshard host), optional `timeout` ("90s"),
-/// `unit_size`, `id`.
-struct SubmitBody: Decodable {
-    var hosts: [String]
-    var module: String?
-    var args: String?
-    var playbook: String?
-    var timeout: String?
-    var unitSize: Int?
-    var id: String?
-
-    enum CodingKeys: String, CodingKey {
-        case hosts, module, args, playbook, timeout, id
-        case unitSize = "unit_size"
-    }
-
-    func spec(defaults: JobsSettings) throws -> JobSpec {
-        let task: JobTask
-        switch (module, playbook) {
-        case (let m?, nil): task = .adhoc(module: m, args: args)
-        case (nil, let p?):
-            guard p.hasPrefix("/"), FileManager.default.isReadableFile(atPath: p) else {
-                throw JobsHTTPError(
-                    status: .badRequest, message: "playbook \(p) is not a readable absolute path")
-            }
-            task = .playbook(p)
-        default: throw JobsHTTPError(status: .badRequest, message: "give module (with args) or playbook")
-        }
-        var timeout = defaults.timeout
-        if let t = self.timeout {
-            guard let d = parseDuration(t), d > .zero else {
-                throw JobsHTTPError(
-                    status: .badRequest, message: "timeout \"\(t)\" is not a duration like 90s")
-            }
-            timeout = d
-        }
-        let ms = Int(
-            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        return JobSpec(
-            id: id, hosts: hosts, task: task, unitSize: unitSize ?? defaults.unitSize, timeoutMs: ms)
-    }
 }

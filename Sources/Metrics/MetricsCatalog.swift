@@ -117,16 +117,20 @@ public enum MetricsCatalog {
         help: "1 when the last delivery to a collector succeeded, else 0.")
 
     /// Every known entry.
-    public static let all: [Entry] = [
-        assignmentComputations, assignmentDuration, probes, targetsDropHeld, targetDrops, deliveriesDeferred,
-        configReloads, configLastReloadSuccessful, configLastReloadSuccessTimestamp, zabbixSends, buildInfo,
-        healthy,
-        ready,
-        childUp, childRestarts, collectorsHealthy, collectorsTotal, targets, collectorTargets,
-        assignmentVersion,
-        assignmentsSeen, targetsMoved, targetsIdealMoved, deliveries, deliveryDuration, executorTimeouts,
-        lastDeliverySuccess, pushRequests, pushDuration, pushUnavailable, pushGatewaysHealthy, pushReconciled,
-    ]
+    public static let all: [Entry] =
+        [
+            assignmentComputations, assignmentDuration, probes, targetsDropHeld, targetDrops,
+            deliveriesDeferred,
+            configReloads, configLastReloadSuccessful, configLastReloadSuccessTimestamp, zabbixSends,
+            buildInfo,
+            healthy,
+            ready,
+            childUp, childRestarts, collectorsHealthy, collectorsTotal, targets, collectorTargets,
+            assignmentVersion,
+            assignmentsSeen, targetsMoved, targetsIdealMoved, deliveries, deliveryDuration, executorTimeouts,
+            lastDeliverySuccess, pushRequests, pushDuration, pushUnavailable, pushGatewaysHealthy,
+            pushReconciled,
+        ] + jobsEntries
 
     private static let byName: [String: Entry] = Dictionary(
         all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

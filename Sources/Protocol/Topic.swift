@@ -36,6 +36,8 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     case configRemote = "config.remote"
     /// The Pushgateways of `push:` with their health (discovery → push, health).
     case pushGateways = "push.gateways"
+    /// The jobs queued or running in the job store, with this instance's units (jobs → health).
+    case jobsRunning = "jobs.running"
     /// Liveness probe (supervisor → one child, never routed).
     case ping
     /// Answer to a ``ping`` with its `id` (child → supervisor, never routed).
@@ -45,7 +47,7 @@ public enum Topic: String, Sendable, Codable, CaseIterable {
     public var isRetained: Bool {
         switch self {
         case .nodes, .targets, .targetCounts, .assignment, .assignmentSummary, .dispatchResult, .sdRendered,
-            .status, .config, .children, .leader, .metrics, .pushGateways:
+            .status, .config, .children, .leader, .metrics, .pushGateways, .jobsRunning:
             true
         case .hello, .shutdown, .reload, .configRemote, .ping, .pong: false
         }

@@ -116,32 +116,46 @@ struct JobSubmit: AsyncParsableCommand {
     }
 }
 
-/// Polls a job and draws its progress until it ends: a bar redrawn in place
-/// on a terminal, one plain line per change otherwise.
+/// Polls a job and draws its progress until it ends (``JobProgressDisplay``):
+/// a bar redrawn in place when stderr is a terminal, one plain line per
+/// change otherwise.
 enum JobWatch {
     static func watch(store: any JobStore, id: String, quiet: Bool = false) async -> JobRecord {
         let tty = isatty(STDERR_FILENO) == 1
-        var lastLine = ""
+        var display = JobProgressDisplay(terminal: tty, columns: terminalColumns())
+        if tty && !quiet { endLineOnInterrupt() }
         while true {
-            guard let job = try? await store.job(id) else { fail("no job \"\(id)\"") }
-            let progress = JobProgress(job, nowMs: wallMs())
+            let found: JobRecord?
+            do { found = try await store.job(id) } catch { fail("\(error)") }
+            guard let job = found else { fail("no job \"\(id)\"") }
             let ended = job.state == .done || job.state == .canceled
             if !quiet {
-                if tty {
-                    FileHandle.standardError.write(Data("\r\u{1B}[2K\(progress.bar())".utf8))
-                    if ended { FileHandle.standardError.write(Data("\n".utf8)) }
-                } else {
-                    // Plain lines: only when something other than the clock changed.
-                    let key = "\(job.state) \(job.unitsDone) \(progress.countsText)"
-                    if key != lastLine || ended {
-                        lastLine = key
-                        FileHandle.standardError.write(Data("\(progress.line)\n".utf8))
-                    }
+                display.columns = tty ? terminalColumns() : display.columns  // follows a resize
+                if let text = display.frame(JobProgress(job, nowMs: wallMs())) {
+                    FileHandle.standardError.write(Data(text.utf8))
                 }
             }
             if ended { return job }
             try? await Task.sleep(for: .milliseconds(tty ? 250 : 1000))
         }
+    }
+
+    /// Ctrl-C while the bar is drawn: end its line (the shell prompt would
+    /// land on it otherwise), say that the job goes on, exit 130.
+    static func endLineOnInterrupt() {
+        signal(SIGINT) { _ in
+            // Async-signal-safe: a static string, write(2), _exit(2).
+            let note: StaticString = "\nstopped watching: the job goes on (promshard job status ID --watch)\n"
+            _ = write(STDERR_FILENO, note.utf8Start, note.utf8CodeUnitCount)
+            _exit(130)
+        }
+    }
+
+    /// The width of the terminal on stderr, else `$COLUMNS`, else 80.
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
     }
 }
 

@@ -9,7 +9,7 @@ public struct Router: Sendable {
     /// Replay order: what a (re)connecting child needs first comes first.
     public static let replayOrder: [Topic] = [
         .config, .children, .leader, .dispatchResult, .assignment, .assignmentSummary, .nodes, .targets,
-        .targetCounts, .sdRendered, .pushGateways, .status,
+        .targetCounts, .sdRendered, .pushGateways, .jobsRunning, .status,
     ]
 
     private var subscriptions: [Role: Set<Topic>] = [:]

@@ -17,4 +17,15 @@ import Testing
         _ = router.route(topic: .pushGateways, from: .discovery, line: line)
         #expect(router.hello(from: .push, subscribe: [.pushGateways]) == [line])
     }
+
+    @Test func jobsRunningReachesALateHealthChild() throws {
+        var router = Router()
+        let body = JobsRunningBody(
+            instance: "h:1", atMs: 1, workers: 4, unitsRunning: 0, queued: 0, running: 0, jobs: [])
+        let line = try BusCodec.encode(Envelope(type: .jobsRunning, from: .jobs, seq: 1, body: body))
+        #expect(router.accept(line, from: .jobs).map(\.type) == .success("jobs.running"))
+        let decision = router.route(topic: .jobsRunning, from: .jobs, line: line)
+        #expect(decision.retained)
+        #expect(router.hello(from: .health, subscribe: [.jobsRunning, .status]) == [line])
+    }
 }
