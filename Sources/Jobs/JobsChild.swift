@@ -56,8 +56,7 @@ public enum JobsChild {
             let runner = UnitRunner(
                 store: store, executable: JobsExecutorLocator.resolve(settings.executor),
                 params: settings.params,
-                leaseMs: Int64(settings.lease.components.seconds * 1000)
-                    + settings.lease.components.attoseconds / 1_000_000_000_000_000,
+                leaseMs: settings.lease.wholeMilliseconds,
                 killGrace: settings.killGrace)
             let jobs = JobsEngine(store: store, runner: runner, workers: settings.workers)
             let report = JobsRunningPublisher(

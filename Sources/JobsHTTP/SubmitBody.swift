@@ -81,8 +81,7 @@ struct SubmitBody: Equatable {
             }
             timeout = d
         }
-        let ms = Int(
-            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let ms = Int(timeout.wholeMilliseconds)
         return JobSpec(
             id: id, hosts: hosts, task: task, unitSize: unitSize ?? defaults.unitSize, timeoutMs: ms)
     }

@@ -83,7 +83,7 @@ struct JobSubmit: AsyncParsableCommand {
             guard let d = parseDuration(timeout), d > .zero else {
                 fail("--timeout \(timeout): not a duration like 90s or 10m")
             }
-            timeoutMs = Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+            timeoutMs = Int(d.wholeMilliseconds)
         }
         let task: JobTask
         if let playbook {
