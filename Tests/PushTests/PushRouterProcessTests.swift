@@ -55,10 +55,11 @@ import Testing
             #expect(placement["j3"] == nil && placement["j7"] == nil)
             #expect(placement.count == 118)
 
-            // mode: redirect (applied by SIGHUP): 307 to the owner.
+            // mode: redirect (applied by SIGHUP): 307 to the owner. The owner is asked
+            // first: while the router restarts its listener for the new mode, it answers nothing.
+            let owner = try #require(f.owner(Self.path(5)))
             try f.dir.write("promshard.yaml", f.config(mode: "redirect"))
             f.daemon?.signal(SIGHUP)
-            let owner = f.owner(Self.path(5))!
             let redirected = await eventually(timeout: .seconds(20), every: .milliseconds(200)) {
                 curl(["-X", "PUT", "-D", "-", "--data-binary", "m 1\n", "\(f.router)\(Self.path(5))"]).body
                     .lowercased().contains("location: http://\(owner)\(Self.path(5))")
